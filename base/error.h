@@ -1,0 +1,109 @@
+// hull's one error type. Every fallible call in hull returns Result<T> (base/result.h) whose error
+// is an Error: a kind to branch on, the errno when a system call failed, the operation and its
+// subject (path, id, pid), a free-form detail, and a chain of context frames added on the way up.
+//
+//   Error::from_errno(EACCES, "mount proc on", "/run/x/rootfs/proc").context("create \"web\"")
+//   .message() == "create \"web\": mount proc on /run/x/rootfs/proc: Permission denied (EACCES)"
+//
+// Errors are move-only so that one failure is reported once.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <source_location>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hull::base {
+
+enum class ErrorKind {
+  Sys,              // a system call failed; errno_code() says why
+  InvalidArgument,  // the caller's input is wrong (config, flags, id)
+  NotFound,         // the named thing does not exist (container id, file)
+  InvalidState,     // the request does not fit the object's state (start of a running container)
+  Protocol,         // a peer sent something malformed (bootstrap message, CRIU, console socket)
+  Unsupported,      // this host or build lacks what the request needs
+  AlreadyExists,    // the named thing exists already (container id)
+  Child,            // a child process failed (hook, criu); detail has its status
+};
+
+class [[nodiscard]] Error {
+ public:
+  // A failed system call: `op` names the call ("openat2", "mount proc on"), `subject` what it
+  // acted on.
+  static Error from_errno(int err, std::string op, std::string subject = {},
+                          std::source_location where = std::source_location::current());
+  // Any other failure, with a message that stands on its own.
+  static Error make(ErrorKind kind, std::string detail,
+                    std::source_location where = std::source_location::current());
+  static Error invalid(std::string detail,
+                       std::source_location where = std::source_location::current()) {
+    return make(ErrorKind::InvalidArgument, std::move(detail), where);
+  }
+  static Error protocol(std::string detail,
+                        std::source_location where = std::source_location::current()) {
+    return make(ErrorKind::Protocol, std::move(detail), where);
+  }
+  static Error not_found(std::string detail,
+                         std::source_location where = std::source_location::current()) {
+    return make(ErrorKind::NotFound, std::move(detail), where);
+  }
+  static Error invalid_state(std::string detail,
+                             std::source_location where = std::source_location::current()) {
+    return make(ErrorKind::InvalidState, std::move(detail), where);
+  }
+  static Error unsupported(std::string detail,
+                           std::source_location where = std::source_location::current()) {
+    return make(ErrorKind::Unsupported, std::move(detail), where);
+  }
+
+  Error(Error&&) = default;
+  Error& operator=(Error&&) = default;
+  Error(const Error&) = delete;
+  Error& operator=(const Error&) = delete;
+
+  // Appends one frame; the newest frame is printed first ("outer: inner: cause").
+  Error&& context(std::string frame) &&;
+  Error& context(std::string frame) &;
+
+  ErrorKind kind() const { return m_kind; }
+  int errno_code() const { return m_errno; }
+  const std::string& op() const { return m_op; }
+  const std::string& subject() const { return m_subject; }
+  const std::string& detail() const { return m_detail; }
+  const std::source_location& where() const { return m_where; }
+  // The cause alone, without context frames.
+  std::string cause() const;
+  // One line a user can act on: frames, then the cause.
+  std::string message() const;
+  // An explicit copy, for the rare place that must both keep and return an error.
+  Error clone() const;
+
+ private:
+  Error(ErrorKind kind, int err, std::source_location where)
+      : m_kind(kind), m_errno(err), m_where(where) {}
+
+  ErrorKind m_kind;
+  int m_errno = 0;
+  std::string m_op;
+  std::string m_subject;
+  std::string m_detail;
+  std::vector<std::string> m_context;
+  std::source_location m_where;
+};
+
+// "ENOENT" for ENOENT; "E<n>" for an errno the C library cannot name.
+std::string errno_name(int err);
+// "No such file or directory (ENOENT)".
+std::string describe_errno(int err);
+
+}  // namespace hull::base
+
+template <>
+struct fmt::formatter<hull::base::Error> : fmt::formatter<std::string_view> {
+  template <typename Ctx>
+  auto format(const hull::base::Error& e, Ctx& ctx) const {
+    return fmt::formatter<std::string_view>::format(e.message(), ctx);
+  }
+};
