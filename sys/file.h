@@ -1,0 +1,62 @@
+// Files: open/openat/openat2, reads and writes that retry EINTR, atomic replacement, directory
+// helpers. Every wrapper returns Result and names the call and path on failure.
+// Paths inside a container root are resolved from the root's fd with openat2(RESOLVE_IN_ROOT),
+// never by joining strings (see resolve_in_root in sys/rootfs_path.h).
+#pragma once
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "sys/unique_fd.h"
+
+namespace hull::sys {
+
+using base::Result;
+
+// open(2)/openat(2); O_CLOEXEC is always added.
+Result<UniqueFd> open(const std::string& path, int flags, mode_t mode = 0);
+Result<UniqueFd> openat(FdRef dir, const std::string& path, int flags, mode_t mode = 0);
+// openat2(2) with `resolve` (RESOLVE_* bits); O_CLOEXEC is always added.
+Result<UniqueFd> openat2(FdRef dir, const std::string& path, uint64_t flags, uint64_t resolve,
+                         mode_t mode = 0);
+
+// Reads until EOF / writes everything, retrying EINTR and short transfers.
+Result<std::string> read_all(FdRef fd, const std::string& what);
+Result<> write_all(FdRef fd, std::string_view data, const std::string& what);
+// read(2)/write(2) once, retrying EINTR only. Returns the byte count.
+Result<size_t> read_some(FdRef fd, std::span<char> buf, const std::string& what);
+
+Result<std::string> read_file(const std::string& path);
+Result<std::string> read_file_at(FdRef dir, const std::string& name);
+// Writes `data` to dir/name through a temporary file, fsync, and rename: readers see the old or
+// the new content, never a mix.
+Result<> write_file_atomic(FdRef dir, const std::string& name, std::string_view data,
+                           mode_t mode = 0600);
+// Opens an existing file for writing (O_WRONLY|O_TRUNC unless `append`) and writes `data`.
+Result<> write_file(const std::string& path, std::string_view data);
+
+Result<> mkdirat(FdRef dir, const std::string& name, mode_t mode);
+// mkdir -p on a host path (not for container paths).
+Result<> mkdir_all(const std::string& path, mode_t mode);
+Result<> unlinkat(FdRef dir, const std::string& name, int flags);
+// rm -rf of a host directory; missing is not an error. Does not cross mount points.
+Result<> remove_tree(const std::string& path);
+
+Result<struct stat> fstat(FdRef fd, const std::string& what);
+Result<struct stat> fstatat(FdRef dir, const std::string& path, int flags);
+bool exists(const std::string& path);
+
+Result<std::string> readlinkat(FdRef dir, const std::string& path);
+Result<std::vector<std::string>> list_dir(const std::string& path);
+
+// flock(2) on an open fd; LOCK_EX/LOCK_SH, optionally | LOCK_NB.
+Result<> flock(FdRef fd, int op, const std::string& what);
+
+}  // namespace hull::sys
