@@ -1,0 +1,50 @@
+#include "sys/ns.h"
+
+#include <linux/close_range.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace hull::sys {
+
+using base::Error;
+using base::fail;
+
+Result<> unshare(int flags) {
+  if (::unshare(flags) < 0) return fail(Error::from_errno(errno, "unshare", fmt::format("{:#x}", flags)));
+  return {};
+}
+
+Result<> setns(FdRef fd, int nstype, const std::string& what) {
+  if (::setns(fd.get(), nstype) < 0) return fail(Error::from_errno(errno, "setns", what));
+  return {};
+}
+
+Result<> sethostname(const std::string& name) {
+  if (::sethostname(name.data(), name.size()) < 0)
+    return fail(Error::from_errno(errno, "sethostname", name));
+  return {};
+}
+
+Result<> setdomainname(const std::string& name) {
+  if (::setdomainname(name.data(), name.size()) < 0)
+    return fail(Error::from_errno(errno, "setdomainname", name));
+  return {};
+}
+
+Result<> prctl(int option, unsigned long arg2, const std::string& what) {
+  if (::prctl(option, arg2, 0, 0, 0) < 0) return fail(Error::from_errno(errno, "prctl", what));
+  return {};
+}
+
+Result<> cloexec_from(int first) {
+  // SAFETY: raw syscall with integer arguments.
+  if (::syscall(SYS_close_range, static_cast<unsigned>(first), ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    return fail(Error::from_errno(errno, "close_range", fmt::format("from fd {}", first)));
+  return {};
+}
+
+}  // namespace hull::sys

@@ -1,0 +1,130 @@
+#include "sys/socket.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace hull::sys {
+
+using base::Error;
+using base::fail;
+
+Result<FdPair> socketpair(int type) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) < 0)
+    return fail(Error::from_errno(errno, "socketpair"));
+  return FdPair{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+Result<FdPair> pipe() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) < 0) return fail(Error::from_errno(errno, "pipe2"));
+  return FdPair{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
+
+namespace {
+
+Result<sockaddr_un> unix_address(const std::string& path) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof addr.sun_path)
+    return fail(Error::from_errno(ENAMETOOLONG, "unix socket path", path));
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  return addr;
+}
+
+}  // namespace
+
+Result<UniqueFd> unix_connect(const std::string& path, int type) {
+  sockaddr_un addr = TRY(unix_address(path));
+  UniqueFd fd(::socket(AF_UNIX, type | SOCK_CLOEXEC, 0));
+  if (!fd) return fail(Error::from_errno(errno, "socket"));
+  // SAFETY: sockaddr_un is the address type for AF_UNIX sockets.
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+    return fail(Error::from_errno(errno, "connect", path));
+  return fd;
+}
+
+Result<UniqueFd> unix_listen(const std::string& path, int type) {
+  sockaddr_un addr = TRY(unix_address(path));
+  UniqueFd fd(::socket(AF_UNIX, type | SOCK_CLOEXEC, 0));
+  if (!fd) return fail(Error::from_errno(errno, "socket"));
+  // SAFETY: sockaddr_un is the address type for AF_UNIX sockets.
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+    return fail(Error::from_errno(errno, "bind", path));
+  if (::listen(fd.get(), 4) < 0) return fail(Error::from_errno(errno, "listen", path));
+  return fd;
+}
+
+Result<UniqueFd> accept(FdRef listener, const std::string& what) {
+  for (;;) {
+    int fd = ::accept4(listener.get(), nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd >= 0) return UniqueFd(fd);
+    if (errno != EINTR) return fail(Error::from_errno(errno, "accept", what));
+  }
+}
+
+Result<> send_with_fds(FdRef sock, std::string_view data, std::span<const int> fds,
+                       const std::string& what) {
+  if (data.empty() || fds.size() > 4) return fail(Error::invalid("send_with_fds: bad arguments"));
+  iovec iov{const_cast<char*>(data.data()), data.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (!fds.empty()) {
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(fds.size() * sizeof(int));
+    cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(fds.size() * sizeof(int));
+    std::memcpy(CMSG_DATA(cmsg), fds.data(), fds.size() * sizeof(int));
+  }
+  for (;;) {
+    ssize_t n = ::sendmsg(sock.get(), &msg, MSG_NOSIGNAL);
+    if (n >= 0) {
+      if (static_cast<size_t>(n) != data.size())
+        return fail(Error::protocol(fmt::format("{}: short send ({} of {} bytes)", what, n, data.size())));
+      return {};
+    }
+    if (errno != EINTR) return fail(Error::from_errno(errno, "sendmsg", what));
+  }
+}
+
+Result<Received> recv_with_fds(FdRef sock, size_t max, const std::string& what) {
+  Received out;
+  out.data.resize(max);
+  iovec iov{out.data.data(), max};
+  alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  ssize_t n;
+  for (;;) {
+    n = ::recvmsg(sock.get(), &msg, MSG_CMSG_CLOEXEC);
+    if (n >= 0) break;
+    if (errno != EINTR) return fail(Error::from_errno(errno, "recvmsg", what));
+  }
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+    size_t count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; ++i) {
+      int fd;
+      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+      out.fds.emplace_back(fd);
+    }
+  }
+  if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))
+    return fail(Error::protocol(fmt::format("{}: message truncated (buffer {} bytes)", what, max)));
+  out.data.resize(static_cast<size_t>(n));
+  return out;
+}
+
+}  // namespace hull::sys
