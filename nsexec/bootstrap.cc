@@ -90,6 +90,13 @@ Error attr_error(ErrorKind kind, uint16_t type, fmt::format_string<Args...> f, A
 
 std::string flags_hex(uint32_t flags) { return fmt::format("{:#x}", flags); }
 
+// A peer-supplied string for an error message: quoted, escaped so the message stays one line, and
+// cut short so a 64 KiB value does not flood the log.
+std::string shown(std::string_view s) {
+  constexpr size_t kMax = 64;
+  return fmt::format("{:?}{}", s.substr(0, kMax), s.size() > kMax ? "..." : "");
+}
+
 // Checks shared by encode and decode, on fields already in their in-memory form. `kind` is
 // InvalidArgument for encode and Protocol for decode.
 Result<> check_fields(const Bootstrap& b, ErrorKind kind) {
@@ -106,8 +113,8 @@ Result<> check_fields(const Bootstrap& b, ErrorKind kind) {
     if (ns.path.empty())
       return fail(attr_error(kind, kNsPathsAttr, "entry {} ({}): empty path", i, name));
     if (ns.path.find(',') != std::string::npos)
-      return fail(attr_error(kind, kNsPathsAttr, "entry {} ({}): path \"{}\" contains ','", i, name,
-                             ns.path));
+      return fail(attr_error(kind, kNsPathsAttr, "entry {} ({}): path {} contains ','", i, name,
+                             shown(ns.path)));
     if (ns.path.find('\0') != std::string::npos)
       return fail(
           attr_error(kind, kNsPathsAttr, "entry {} ({}): path contains a NUL byte", i, name));
@@ -217,12 +224,12 @@ Result<std::vector<NamespacePath>> parse_ns_paths(std::string_view spec) {
     size_t colon = entry.find(':');
     if (colon == std::string_view::npos)
       return fail(attr_error(ErrorKind::Protocol, kNsPathsAttr,
-                             "entry {} \"{}\" is not of the form type:path", i, entry));
+                             "entry {} {} is not of the form type:path", i, shown(entry)));
     std::string_view name = entry.substr(0, colon);
     uint32_t flag = namespace_flag(name);
     if (flag == 0)
       return fail(attr_error(ErrorKind::Protocol, kNsPathsAttr,
-                             "entry {}: unknown namespace type \"{}\"", i, name));
+                             "entry {}: unknown namespace type {}", i, shown(name)));
     out.push_back({flag, std::string(entry.substr(colon + 1))});
     if (comma == std::string_view::npos) break;
     spec.remove_prefix(comma + 1);
@@ -236,7 +243,7 @@ Result<int32_t> parse_oom_score_adj(std::string_view s) {
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || end != s.data() + s.size())
     return fail(
-        attr_error(ErrorKind::Protocol, kOomScoreAdjAttr, "\"{}\" is not a decimal integer", s));
+        attr_error(ErrorKind::Protocol, kOomScoreAdjAttr, "{} is not a decimal integer", shown(s)));
   return v;
 }
 

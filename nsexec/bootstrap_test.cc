@@ -182,7 +182,7 @@ TEST(BootstrapDecodeTest, AcceptsMissingPaddingAfterLastAttribute) {
 struct Bad {
   const char* name;
   std::vector<std::byte> msg;
-  const char* error;
+  std::string error;
 };
 
 std::vector<Bad> bad_messages() {
@@ -251,6 +251,10 @@ std::vector<Bad> bad_messages() {
        "bootstrap: attribute 27286 (oom_score_adj): \"12a\" is not a decimal integer"},
       {"oom overflows int32", minimal().str(kOomScoreAdjAttr, "99999999999").build(),
        "bootstrap: attribute 27286 (oom_score_adj): \"99999999999\" is not a decimal integer"},
+      {"peer strings are escaped and cut",
+       minimal().str(kNsPathsAttr, "a\nb" + std::string(80, 'x') + ":/p").build(),
+       "bootstrap: attribute 27282 (ns_paths): entry 0: unknown namespace type \"a\\nb" +
+           std::string(61, 'x') + "\"..."},
       {"oom out of range", minimal().str(kOomScoreAdjAttr, "1001").build(),
        "bootstrap: attribute 27286 (oom_score_adj): 1001 is outside -1000..1000"},
   };
