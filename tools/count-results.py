@@ -25,9 +25,10 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
-# Bazel's per-target summary line: "//pkg:t    (cached) PASSED in 0.1s", "//pkg:t   NO STATUS".
+# Bazel's per-target summary line: "//pkg:t    (cached) PASSED in 0.1s", "//pkg:t   NO STATUS",
+# "//pkg:t   (1/2 cached) FAILED in 1 out of 2 in 0.2s" (sharded).
 _SUMMARY = re.compile(
-    r"^(?P<label>(?:@\S*)?//\S+)\s+(?:\(cached\)\s+)?"
+    r"^(?P<label>(?:@\S*)?//\S+)\s+(?:\([^)]*cached\)\s+)?"
     r"(?P<status>PASSED|FLAKY|FAILED TO BUILD|FAILED|TIMEOUT|NO STATUS|INCOMPLETE|"
     r"REMOTE FAILURE|BUILD INTERRUPTED|SKIPPED)\b")
 _TALLY_LINE = re.compile(r"(\d+) passed, (\d+) failed")

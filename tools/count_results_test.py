@@ -64,7 +64,8 @@ class CountBazelTest(unittest.TestCase):
     def test_shards_are_summed(self):
         self.write("a/s_test/shard_1_of_2/test.xml", BAZEL_PASS_XML)
         self.write("a/s_test/shard_2_of_2/test.xml", BAZEL_FAIL_XML)
-        log = pad("//a:s_test") + "FAILED in 1 out of 2 in 0.1s\n  Stats over 2 runs: max = 0.1s\n"
+        log = (pad("//a:s_test") + "(1/2 cached) FAILED in 1 out of 2 in 0.1s\n"
+               "  Stats over 2 runs: max = 0.1s\n")
         self.assertEqual(cr.count_bazel(self.logs, ["//a:s_test"], log)[:3], (1, 1, 0))
 
     def test_cached_pass_reads_the_xml(self):
