@@ -4,6 +4,7 @@
 #include <sched.h>
 
 #include <cstring>
+#include <set>
 #include <string>
 
 #include "base/testing/matchers.h"
@@ -276,6 +277,36 @@ TEST(BootstrapDecodeTest, RejectsEveryTruncationOfAValidMessage) {
     auto r = decode(std::span(*enc).first(n));
     EXPECT_THAT(r, FailedWith(ErrorKind::Protocol)) << "prefix of " << n << " bytes";
   }
+}
+
+// Cuts a valid message at every length and fixes nlmsg_len up: only cuts at an attribute's end
+// after clone_flags may decode (the last attribute's padding may be partly or wholly missing, as
+// the kernel's nla_next() allows).
+TEST(BootstrapDecodeTest, CutsInsideAttributesAreRejected) {
+  auto enc = encode(full());
+  ASSERT_THAT(enc, IsOk());
+  std::set<size_t> ends;
+  for (size_t at = kHeaderSize; at < enc->size();) {
+    size_t len = u16_at(*enc, at);
+    ASSERT_GE(len, 4u);
+    size_t padded = at + ((len + 3) & ~size_t{3});
+    for (size_t end = at + len; end <= padded; ++end) ends.insert(end);
+    at = padded;
+  }
+  size_t accepted = 0;
+  for (size_t n = kHeaderSize; n <= enc->size(); ++n) {
+    std::vector<std::byte> cut(enc->begin(), enc->begin() + static_cast<ptrdiff_t>(n));
+    uint32_t len = static_cast<uint32_t>(n);
+    std::memcpy(cut.data(), &len, 4);
+    auto r = decode(cut);
+    if (ends.contains(n)) {
+      EXPECT_THAT(r, IsOk()) << "cut at " << n;
+      ++accepted;
+    } else {
+      EXPECT_THAT(r, FailedWith(ErrorKind::Protocol)) << "cut at " << n;
+    }
+  }
+  EXPECT_GE(accepted, 8u);
 }
 
 TEST(BootstrapMessageSizeTest, ReadsLengthFromHeader) {
