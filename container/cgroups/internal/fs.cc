@@ -1,0 +1,131 @@
+#include "container/cgroups/internal/fs.h"
+
+#include <fcntl.h>
+
+#include <cerrno>
+#include <chrono>
+#include <thread>
+
+#include "sys/dir_entries.h"
+#include "sys/file.h"
+
+namespace hull::container::cgroups::internal {
+
+using base::Error;
+using base::fail;
+
+namespace {
+
+std::vector<std::string> components(const std::string& rel) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (pos < rel.size()) {
+    size_t end = rel.find('/', pos);
+    if (end == std::string::npos) end = rel.size();
+    if (end > pos) out.push_back(rel.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  return out;
+}
+
+// Removes `name` under `parent` (full path `full`), children first.
+Result<> remove_at(sys::FdRef parent, const std::string& name, const std::string& full) {
+  constexpr int kAttempts = 8;  // 10 ms doubling: about 1.3 s in total
+  auto delay = std::chrono::milliseconds(10);
+  for (int attempt = 1;; ++attempt) {
+    auto child = sys::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+    if (!child.has_value()) {
+      if (child.error().errno_code() == ENOENT) return {};
+      return fail(Error::from_errno(child.error().errno_code(), "open", full));
+    }
+    // Re-listed on every attempt: a process still inside may create new children.
+    auto entries = sys::list_dir_at(*child, full);
+    if (!entries.has_value()) return fail(std::move(entries).error());
+    for (const auto& e : *entries)
+      if (e.is_dir) TRY(remove_at(*child, e.name, full + "/" + e.name));
+    auto removed = sys::unlinkat(parent, name, AT_REMOVEDIR);
+    if (removed.has_value()) return {};
+    int err = removed.error().errno_code();
+    if (err == ENOENT) return {};
+    if (err != EBUSY || attempt == kAttempts) {
+      Error e = Error::from_errno(err, "rmdir", full);
+      if (err == EBUSY) e.context("tasks remain after " + std::to_string(kAttempts) + " attempts");
+      return fail(std::move(e));
+    }
+    std::this_thread::sleep_for(delay);
+    delay *= 2;
+  }
+}
+
+}  // namespace
+
+Result<CgroupDir> make_path(const std::string& mountpoint, const std::string& path,
+                            const ParentHook& before_child, const LevelHook& after) {
+  if (path.compare(0, mountpoint.size(), mountpoint) != 0)
+    return fail(Error::invalid("cgroup " + path + " is not below " + mountpoint));
+  CgroupDir dir = TRY(CgroupDir::open(mountpoint));
+  for (const std::string& part : components(path.substr(mountpoint.size()))) {
+    if (before_child) TRY(before_child(dir));
+    std::string child_path = dir.path() + "/" + part;
+    auto made = sys::mkdirat(dir.fd(), part, 0755);
+    if (!made.has_value() && made.error().errno_code() != EEXIST)
+      return fail(Error::from_errno(made.error().errno_code(), "mkdir", child_path));
+    CgroupDir child = TRY(CgroupDir::open(child_path));
+    if (after) TRY(after(dir, child));
+    dir = std::move(child);
+  }
+  return dir;
+}
+
+Result<> remove_path(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos || slash + 1 == path.size())
+    return fail(Error::invalid("cgroup path \"" + path + "\" is not absolute"));
+  std::string parent_path = slash == 0 ? "/" : path.substr(0, slash);
+  auto parent = sys::open(parent_path, O_RDONLY | O_DIRECTORY);
+  if (!parent.has_value()) {
+    if (parent.error().errno_code() == ENOENT) return {};
+    return fail(std::move(parent).error());
+  }
+  return remove_at(*parent, path.substr(slash + 1), path);
+}
+
+Result<std::vector<pid_t>> collect_pids(const std::string& path) {
+  CgroupDir dir = TRY(CgroupDir::open(path));
+  std::vector<pid_t> out = TRY(dir.procs());
+  for (const std::string& child : TRY(dir.children())) {
+    auto sub = collect_pids(path + "/" + child);
+    // A child removed between the listing and the read is not an error.
+    if (!sub.has_value()) {
+      if (sub.error().errno_code() == ENOENT) continue;
+      return fail(std::move(sub).error());
+    }
+    out.insert(out.end(), sub->begin(), sub->end());
+  }
+  return out;
+}
+
+Result<> join(const CgroupDir& dir, pid_t pid) {
+  return dir.write("cgroup.procs", std::to_string(pid));
+}
+
+Result<> enable_subtree_controllers(const CgroupDir& dir) {
+  std::string available = TRY(dir.read_trimmed("cgroup.controllers"));
+  if (available.empty()) return {};
+  std::string all;
+  std::vector<std::string> each;
+  size_t pos = 0;
+  while (pos < available.size()) {
+    size_t end = available.find(' ', pos);
+    if (end == std::string::npos) end = available.size();
+    if (end > pos) each.push_back("+" + available.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  for (const auto& c : each) all += (all.empty() ? "" : " ") + c;
+  if (dir.write("cgroup.subtree_control", all).has_value()) return {};
+  // Some controllers cannot be enabled (e.g. threaded subtrees); enable what can be.
+  for (const auto& c : each) (void)dir.write("cgroup.subtree_control", c);
+  return {};
+}
+
+}  // namespace hull::container::cgroups::internal

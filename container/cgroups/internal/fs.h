@@ -1,0 +1,40 @@
+// File-level helpers shared by the v1 and v2 drivers.
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "container/cgroups/cgroup_dir.h"
+
+namespace hull::container::cgroups::internal {
+
+// Called for each level created or visited below the mount point, parent first.
+using LevelHook = std::function<Result<>(const CgroupDir& parent, const CgroupDir& child)>;
+// Before the child level is created: called with the parent only.
+using ParentHook = std::function<Result<>(const CgroupDir& parent)>;
+
+// mkdir of each component of `path` (absolute, below `mountpoint`), opening each level from its
+// parent's fd. `before_child` runs on each parent before its child is made, `after` on each
+// (parent, child) pair.
+Result<CgroupDir> make_path(const std::string& mountpoint, const std::string& path,
+                            const ParentHook& before_child, const LevelHook& after);
+
+// rmdir of `path` and all its descendants, children first, with bounded retries on EBUSY.
+// Missing is fine.
+Result<> remove_path(const std::string& path);
+
+// cgroup.procs of `path` and every descendant.
+Result<std::vector<pid_t>> collect_pids(const std::string& path);
+
+// Writes `pid` to cgroup.procs.
+Result<> join(const CgroupDir& dir, pid_t pid);
+
+// v2: enables in `dir`'s cgroup.subtree_control every controller listed in its cgroup.controllers
+// (best effort, one by one when the batch is refused, as runc does).
+Result<> enable_subtree_controllers(const CgroupDir& dir);
+
+}  // namespace hull::container::cgroups::internal

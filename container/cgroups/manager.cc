@@ -1,0 +1,80 @@
+// Manager::create/load: choose the driver and place the cgroup in each hierarchy.
+#include <utility>
+
+#include "container/cgroups/cgroups.h"
+#include "container/cgroups/internal/drivers.h"
+
+namespace hull::container::cgroups {
+
+using base::Error;
+using base::fail;
+using internal::Placement;
+
+namespace {
+
+std::string join_path(const std::string& mountpoint, const std::string& rel) {
+  if (mountpoint == "/") return rel;
+  return mountpoint + rel;
+}
+
+// The mount point of `path` in `layout` (longest prefix), or its parent directory when the
+// layout does not know it (so that apply() at least creates the last component).
+std::string mountpoint_of(const std::string& path, const CgroupLayout* layout) {
+  std::string best;
+  auto consider = [&](const std::string& mp) {
+    bool prefix = path.compare(0, mp.size(), mp) == 0 &&
+                  (path.size() == mp.size() || path[mp.size()] == '/' || mp == "/");
+    if (prefix && mp.size() > best.size()) best = mp;
+  };
+  if (layout != nullptr) {
+    for (const auto& [_, mp] : layout->v1) consider(mp);
+    if (layout->unified) consider(*layout->unified);
+  }
+  if (!best.empty()) return best;
+  size_t slash = path.rfind('/');
+  return slash == 0 || slash == std::string::npos ? std::string("/") : path.substr(0, slash);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Manager>> Manager::create(const std::string& cgroups_path,
+                                                 const std::string& id) {
+  CgroupLayout layout = TRY(detect_cgroup_layout());
+  return create(cgroups_path, id, layout);
+}
+
+Result<std::unique_ptr<Manager>> Manager::create(const std::string& cgroups_path,
+                                                 const std::string& id,
+                                                 const CgroupLayout& layout) {
+  std::string rel = TRY(normalize_cgroups_path(cgroups_path, id));
+  if (layout.mode() == Mode::V2) {
+    const std::string& mp = *layout.unified;
+    return internal::make_v2(Placement{join_path(mp, rel), mp});
+  }
+  std::map<std::string, Placement> placements;
+  for (const auto& [controller, mp] : layout.v1)
+    placements[controller] = Placement{join_path(mp, rel), mp};
+  if (layout.unified) placements[""] = Placement{join_path(*layout.unified, rel), *layout.unified};
+  return internal::make_v1(std::move(placements));
+}
+
+Result<std::unique_ptr<Manager>> Manager::load(const CgroupPaths& paths) {
+  if (paths.paths.empty()) return fail(Error::invalid("cgroup paths are empty"));
+  for (const auto& [controller, path] : paths.paths)
+    if (path.empty() || path[0] != '/')
+      return fail(Error::invalid("cgroup path of \"" + controller + "\" is not absolute: \"" +
+                                 path + "\""));
+  // Only needed to recreate directories; a host without /proc is still loadable.
+  auto layout = detect_cgroup_layout();
+  const CgroupLayout* known = layout.has_value() ? &*layout : nullptr;
+  if (paths.paths.size() == 1 && paths.paths.begin()->first.empty()) {
+    const std::string& path = paths.paths.begin()->second;
+    return internal::make_v2(Placement{path, mountpoint_of(path, known)});
+  }
+  std::map<std::string, Placement> placements;
+  for (const auto& [controller, path] : paths.paths)
+    placements[controller] = Placement{path, mountpoint_of(path, known)};
+  return internal::make_v1(std::move(placements));
+}
+
+}  // namespace hull::container::cgroups
