@@ -78,6 +78,14 @@ bool CgroupDir::has(const std::string& file) const {
   return sys::fstatat(m_fd, file, 0).has_value();
 }
 
+Result<std::vector<std::string>> CgroupDir::files() const {
+  std::vector<sys::DirEntry> entries = TRY(sys::list_dir_at(m_fd, m_path));
+  std::vector<std::string> out;
+  for (auto& e : entries)
+    if (!e.is_dir) out.push_back(std::move(e.name));
+  return out;
+}
+
 Result<std::vector<std::string>> CgroupDir::children() const {
   std::vector<sys::DirEntry> entries = TRY(sys::list_dir_at(m_fd, m_path));
   std::vector<std::string> out;

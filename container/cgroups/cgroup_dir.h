@@ -33,6 +33,8 @@ class CgroupDir {
   Result<> write(const std::string& file, const std::string& value) const;
   bool has(const std::string& file) const;
 
+  // Names of the files (not directories) in the cgroup.
+  Result<std::vector<std::string>> files() const;
   // Child cgroup names.
   Result<std::vector<std::string>> children() const;
   // Pids in cgroup.procs of this cgroup only.

@@ -17,7 +17,11 @@
 #include <vector>
 
 #include "base/result.h"
+#include "container/cgroups/devices.h"
 #include "container/cgroups/mountinfo.h"
+#include "container/cgroups/notify.h"
+#include "container/cgroups/stats.h"
+#include "container/config.h"
 
 namespace hull::container::cgroups {
 
@@ -30,6 +34,14 @@ struct CgroupPaths {
   std::map<std::string, std::string> paths;
   bool operator==(const CgroupPaths&) const = default;
 };
+
+enum class FreezerState {
+  Thawed,
+  Freezing,  // freeze requested, some tasks not yet stopped
+  Frozen,
+};
+// "thawed", "freezing", "frozen".
+std::string_view freezer_state_name(FreezerState s);
 
 class Manager {
  public:
@@ -59,6 +71,34 @@ class Manager {
   virtual CgroupPaths paths() const = 0;
   // Whether the cgroup directory exists (V1: the first controller's directory).
   virtual bool exists() const = 0;
+
+  // Writes every set field of `r` (linux.resources; also `update`). Unset (nullopt/empty) fields
+  // are left alone; an empty `r.devices` leaves the device rules alone (as runc's update does),
+  // so pass container_device_rules(...) at create. Errors name the field:
+  // "linux.resources.memory.swap: ...". A field this host or driver cannot honour is an
+  // Unsupported error; an invalid value an InvalidArgument error. Conversions for v2 follow runc:
+  // cpu.shares -> cpu.weight, blkio weight -> io.weight, swap (memory+swap) -> memory.swap.max.
+  virtual Result<> set(const Resources& r) = 0;
+
+  // Freezes every task and waits (bounded, about 2 s) until the kernel reports them frozen; on
+  // timeout it thaws again and fails with InvalidState. No freezer: Unsupported.
+  virtual Result<> freeze() = 0;
+  // Thaws and waits (bounded) for the thawed state.
+  virtual Result<> thaw() = 0;
+  // Read from the kernel each time (v1 freezer.state; v2 cgroup.freeze + cgroup.events).
+  virtual Result<FreezerState> freezer_state() = 0;
+
+  // Reads the statistics of every available controller; files of controllers that are not
+  // available are skipped (their numbers stay zero).
+  virtual Result<Stats> stats() = 0;
+
+  // An fd that becomes readable when a task of the cgroup is OOM-killed (v1: memory.oom_control
+  // via cgroup.event_control; v2: inotify on memory.events, consume() counts oom_kill).
+  // Unsupported without a memory controller.
+  virtual Result<EventNotifier> notify_oom() = 0;
+  // An fd that signals memory pressure at `level` (v1: memory.pressure_level; v2: a PSI trigger
+  // on memory.pressure, signalled with POLLPRI).
+  virtual Result<EventNotifier> notify_memory_pressure(PressureLevel level) = 0;
 };
 
 }  // namespace hull::container::cgroups

@@ -37,6 +37,15 @@ std::string mountpoint_of(const std::string& path, const CgroupLayout* layout) {
 
 }  // namespace
 
+std::string_view freezer_state_name(FreezerState s) {
+  switch (s) {
+    case FreezerState::Thawed: return "thawed";
+    case FreezerState::Freezing: return "freezing";
+    case FreezerState::Frozen: return "frozen";
+  }
+  return "thawed";
+}
+
 Result<std::unique_ptr<Manager>> Manager::create(const std::string& cgroups_path,
                                                  const std::string& id) {
   CgroupLayout layout = TRY(detect_cgroup_layout());

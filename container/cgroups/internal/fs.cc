@@ -128,4 +128,39 @@ Result<> enable_subtree_controllers(const CgroupDir& dir) {
   return {};
 }
 
+Result<> write_field(const CgroupDir& dir, const std::string& file, const std::string& value,
+                     const std::string& field) {
+  return dir.write(file, value).map_error(base::context(field));
+}
+
+std::string limit_string(int64_t v) { return v < 0 ? std::string("max") : std::to_string(v); }
+
+bool wait_until(const std::function<bool()>& done, int attempts) {
+  for (int i = 0; i < attempts; ++i) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return done();
+}
+
+std::vector<uint16_t> parse_cpu_list(std::string_view text) {
+  std::vector<uint16_t> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find(',', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view item = text.substr(pos, end - pos);
+    pos = end + 1;
+    while (!item.empty() && (item.back() == '\n' || item.back() == ' ')) item.remove_suffix(1);
+    if (item.empty()) continue;
+    size_t dash = item.find('-');
+    auto lo = parse_u64(item.substr(0, dash), "cpu list");
+    auto hi = dash == std::string_view::npos ? parse_u64(item, "cpu list")
+                                             : parse_u64(item.substr(dash + 1), "cpu list");
+    if (!lo.has_value() || !hi.has_value() || *hi > 65535) continue;
+    for (uint64_t c = *lo; c <= *hi; ++c) out.push_back(static_cast<uint16_t>(c));
+  }
+  return out;
+}
+
 }  // namespace hull::container::cgroups::internal

@@ -37,4 +37,17 @@ Result<> join(const CgroupDir& dir, pid_t pid);
 // (best effort, one by one when the batch is refused, as runc does).
 Result<> enable_subtree_controllers(const CgroupDir& dir);
 
+// Writes `value` to `file`; a failure carries `field` ("linux.resources.memory.limit") as context.
+Result<> write_field(const CgroupDir& dir, const std::string& file, const std::string& value,
+                     const std::string& field);
+
+// "max" for a negative limit (runc's -1 = unlimited), else the number.
+std::string limit_string(int64_t v);
+
+// Waits (bounded) for `done` to hold, polling every millisecond; false on timeout.
+bool wait_until(const std::function<bool()>& done, int attempts);
+
+// Parses a cpuset list ("0-3,5") for stats.
+std::vector<uint16_t> parse_cpu_list(std::string_view text);
+
 }  // namespace hull::container::cgroups::internal

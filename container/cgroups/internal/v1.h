@@ -20,6 +20,13 @@ class V1Manager final : public Manager {
   Result<std::vector<pid_t>> pids() override;
   CgroupPaths paths() const override;
   bool exists() const override;
+  Result<> set(const Resources& r) override;
+  Result<> freeze() override;
+  Result<> thaw() override;
+  Result<FreezerState> freezer_state() override;
+  Result<Stats> stats() override;
+  Result<EventNotifier> notify_oom() override;
+  Result<EventNotifier> notify_memory_pressure(PressureLevel level) override;
 
  private:
   // The directory of `controller`; Unsupported when that controller is not mounted.
