@@ -181,6 +181,8 @@ Result<CriuClient::Packet> CriuClient::receive(const Request& req, const std::st
   auto received = sys::recv_with_fds(m_socket, kMaxResponseSize, what);
   if (!received.has_value()) {
     Error e = std::move(received).error();
+    // A peer that exits with our request unread resets the connection instead of closing it.
+    if (e.errno_code() == ECONNRESET) return fail(unexpected_eof(req.type, hint));
     // SEQPACKET keeps packet boundaries: a larger packet is cut and flagged MSG_TRUNC.
     if (e.kind() == ErrorKind::Protocol)
       return fail(Error::protocol(fmt::format(

@@ -231,5 +231,28 @@ TEST_F(FakeCriuTest, DeathBySignalIsAChildError) {
   EXPECT_THAT(client.finish(), ErrorMessageHas("killed by signal 9"));
 }
 
+// A criu that predates the VERSION RPC (or dies on it) is asked `criu -V`; no such old criu is
+// installed, so a script plays it.
+TEST(VersionFallbackTest, OldCriuIsAskedDashVAndJudgedTooOld) {
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::string path = std::string(tmp != nullptr ? tmp : "/tmp") + "/old-criu";
+  {
+    auto fd = sys::open(path, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+    ASSERT_THAT(fd, IsOk());
+    std::string script =
+        "#!/bin/sh\n"
+        "if [ \"$1\" = -V ]; then echo 'Version: 3.12'; echo 'GitID: v3.12'; exit 0; fi\n"
+        "exit 1\n";
+    ASSERT_THAT(sys::write_all(*fd, script, path), IsOk());
+  }
+  Criu old(path);
+  auto v = old.version();
+  ASSERT_THAT(v, IsOk());
+  EXPECT_EQ(*v, (Version{3, 12, 0, "v3.12"}));
+  auto r = old.require_version({3, 19}, "checkpoint");
+  EXPECT_THAT(r, FailedWith(ErrorKind::Unsupported));
+  EXPECT_THAT(r, ErrorMessageHas("criu 3.12 is too old for checkpoint (needs >= 3.19)"));
+}
+
 }  // namespace
 }  // namespace hull::criu
