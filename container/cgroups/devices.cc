@@ -150,11 +150,17 @@ std::vector<struct bpf_insn> devices_bpf_program(const DeviceSet& set) {
     block.push_back(insn(BPF_JMP | BPF_JNE | BPF_K, 2, 0, 0, type));
     uint32_t bits = access_bits(e.access);
     if (bits != (BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD)) {
-      // Requested access must be a subset: (R3 & bits) == R3.
       block.push_back(insn(BPF_ALU | BPF_MOV | BPF_X, 1, 3, 0, 0));
       block.push_back(insn(BPF_ALU | BPF_AND | BPF_K, 1, 0, 0, static_cast<int32_t>(bits)));
       jumps.push_back(block.size());
-      block.push_back(insn(BPF_JMP | BPF_JNE | BPF_X, 1, 3, 0, 0));
+      if (set.default_allow) {
+        // A deny exception matches when any requested bit is denied (the kernel's partial
+        // match for deny lists): skip only if (R3 & bits) == 0.
+        block.push_back(insn(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0, 0));
+      } else {
+        // An allow exception must cover all requested bits: skip if (R3 & bits) != R3.
+        block.push_back(insn(BPF_JMP | BPF_JNE | BPF_X, 1, 3, 0, 0));
+      }
     }
     if (e.major) {
       jumps.push_back(block.size());
@@ -201,6 +207,9 @@ bool devices_bpf_simulate(const std::vector<struct bpf_insn>& program, char type
         break;
       case BPF_JMP | BPF_JNE | BPF_K:
         if (r[i.dst_reg] != imm) pc += static_cast<size_t>(i.off);
+        break;
+      case BPF_JMP | BPF_JEQ | BPF_K:
+        if (r[i.dst_reg] == imm) pc += static_cast<size_t>(i.off);
         break;
       case BPF_JMP | BPF_JNE | BPF_X:
         if (r[i.dst_reg] != r[i.src_reg]) pc += static_cast<size_t>(i.off);

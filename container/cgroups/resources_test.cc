@@ -1,0 +1,311 @@
+// File-level logic against fixtures: conversions, device rules and their eBPF program, stats
+// parsing and JSON, and set()/stats() of both drivers on a directory of plain files.
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "base/testing/matchers.h"
+#include "container/cgroups/cgroups.h"
+#include "container/cgroups/convert.h"
+#include "container/cgroups/devices.h"
+#include "container/cgroups/stats.h"
+#include "sys/file.h"
+
+namespace hull::container::cgroups {
+namespace {
+
+using base::ErrorKind;
+using base::testing::ErrorMessageHas;
+using base::testing::FailedWith;
+using base::testing::IsOk;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Pair;
+
+TEST(ConvertTest, CpuSharesToWeightLikeRunc) {
+  EXPECT_EQ(cpu_shares_to_weight(0), 0u);
+  EXPECT_EQ(cpu_shares_to_weight(2), 1u);
+  EXPECT_EQ(cpu_shares_to_weight(1024), 39u);
+  EXPECT_EQ(cpu_shares_to_weight(262144), 10000u);
+}
+
+TEST(ConvertTest, BlkioWeightToIoWeightLikeRunc) {
+  EXPECT_EQ(blkio_weight_to_io_weight(0), 0u);
+  EXPECT_EQ(blkio_weight_to_io_weight(10), 1u);
+  EXPECT_EQ(blkio_weight_to_io_weight(500), 4950u);
+  EXPECT_EQ(blkio_weight_to_io_weight(1000), 10000u);
+}
+
+TEST(ConvertTest, SwapIsMemoryPlusSwapInOci) {
+  auto v = memory_swap_to_v2(300, 100);
+  ASSERT_THAT(v, IsOk());
+  EXPECT_EQ(*v, 200);
+  auto unlimited = memory_swap_to_v2(0, -1);
+  ASSERT_THAT(unlimited, IsOk());
+  EXPECT_EQ(*unlimited, -1);
+  EXPECT_THAT(memory_swap_to_v2(50, 100), ErrorMessageHas("linux.resources.memory.swap"));
+  EXPECT_THAT(memory_swap_to_v2(50, 0), FailedWith(ErrorKind::InvalidArgument));
+}
+
+std::vector<DeviceCgroupRule> deny_all_then_defaults() {
+  std::vector<DeviceCgroupRule> rules = {DeviceCgroupRule{false, "", {}, {}, "rwm"}};
+  for (auto& r : default_device_rules()) rules.push_back(r);
+  return rules;
+}
+
+TEST(DevicesTest, DefaultRulesMakeAnAllowList) {
+  auto set = emulate_devices(deny_all_then_defaults());
+  ASSERT_THAT(set, IsOk());
+  EXPECT_FALSE(set->default_allow);
+  auto writes = devices_v1_writes(*set);
+  ASSERT_FALSE(writes.empty());
+  EXPECT_EQ(writes[0], std::make_pair(std::string("devices.deny"), std::string("a")));
+  EXPECT_THAT(writes, Contains(Pair("devices.allow", "c 1:3 rwm")));
+  EXPECT_THAT(writes, Contains(Pair("devices.allow", "c 136:* rwm")));
+  EXPECT_THAT(writes, Contains(Pair("devices.allow", "c *:* m")));
+  EXPECT_THAT(writes, Contains(Pair("devices.allow", "c 5:2 rwm")));
+}
+
+TEST(DevicesTest, DenyNarrowsAnException) {
+  auto set = emulate_devices({DeviceCgroupRule{false, "a", {}, {}, "rwm"},
+                              DeviceCgroupRule{true, "c", 1, 3, "rwm"},
+                              DeviceCgroupRule{false, "c", 1, 3, "w"}});
+  ASSERT_THAT(set, IsOk());
+  ASSERT_EQ(set->exceptions.size(), 1u);
+  EXPECT_EQ(set->exceptions[0].access, "rm");
+}
+
+TEST(DevicesTest, InvalidRuleNamesItsIndex) {
+  EXPECT_THAT(emulate_devices({DeviceCgroupRule{true, "c", 1, 3, "rwm"},
+                               DeviceCgroupRule{true, "x", 1, 3, "rwm"}}),
+              ErrorMessageHas("linux.resources.devices[1].type"));
+  EXPECT_THAT(emulate_devices({DeviceCgroupRule{true, "c", 1, 3, "rwz"}}),
+              ErrorMessageHas("linux.resources.devices[0].access"));
+}
+
+TEST(DevicesTest, BpfProgramDecidesLikeTheRules) {
+  auto set = emulate_devices(deny_all_then_defaults());
+  ASSERT_THAT(set, IsOk());
+  auto prog = devices_bpf_program(*set);
+  EXPECT_TRUE(devices_bpf_simulate(prog, 'c', 1, 3, "rw"));    // /dev/null
+  EXPECT_TRUE(devices_bpf_simulate(prog, 'c', 136, 7, "rw"));  // a pty
+  EXPECT_TRUE(devices_bpf_simulate(prog, 'b', 8, 0, "m"));     // mknod of any block device
+  EXPECT_FALSE(devices_bpf_simulate(prog, 'b', 8, 0, "r"));    // but not reading it
+  EXPECT_FALSE(devices_bpf_simulate(prog, 'c', 4, 1, "w"));    // tty1
+  EXPECT_FALSE(devices_bpf_simulate(prog, 'c', 1, 4, "rm"));
+
+  auto deny_list = emulate_devices(
+      {DeviceCgroupRule{true, "a", {}, {}, "rwm"}, DeviceCgroupRule{false, "c", 1, 3, "w"}});
+  ASSERT_THAT(deny_list, IsOk());
+  auto prog2 = devices_bpf_program(*deny_list);
+  EXPECT_TRUE(devices_bpf_simulate(prog2, 'c', 1, 3, "r"));
+  EXPECT_FALSE(devices_bpf_simulate(prog2, 'c', 1, 3, "w"));
+  EXPECT_FALSE(devices_bpf_simulate(prog2, 'c', 1, 3, "rw"));
+  EXPECT_TRUE(devices_bpf_simulate(prog2, 'b', 8, 0, "rw"));
+}
+
+TEST(StatsJsonTest, RuncShapeAndOmitempty) {
+  Stats s;
+  s.cpu.usage.total = 10;
+  s.cpu.usage.percpu = {4, 6};
+  s.cpu.usage.user = 7;
+  s.memory.usage = MemoryEntry{100, 50, 60, 0};
+  s.memory.raw = {{"cache", 3}};
+  s.memory.cache = 3;
+  s.pids = PidsStats{2, 0};
+  s.blkio.io_service_bytes_recursive = {BlkioEntry{8, 0, "Read", 4096}};
+  s.hugetlb["2MB"] = HugetlbStats{0, 0, 1};
+  EXPECT_EQ(stats_json(s),
+            R"({"cpu":{"usage":{"total":10,"percpu":[4,6],"kernel":0,"user":7},"throttling":{}},)"
+            R"("cpuset":{"cpu_exclusive":0,"mem_hardwall":0,"mem_exclusive":0,"memory_migrate":0,)"
+            R"("memory_spread_page":0,"memory_spread_slab":0,"memory_pressure":0,)"
+            R"("sched_load_balance":0,"sched_relax_domain_level":0},)"
+            R"("memory":{"cache":3,"usage":{"limit":100,"usage":50,"max":60,"failcnt":0},)"
+            R"("swap":{"limit":0,"failcnt":0},"kernel":{"limit":0,"failcnt":0},)"
+            R"("kernelTCP":{"limit":0,"failcnt":0},"raw":{"cache":3}},)"
+            R"("pids":{"current":2},)"
+            R"("blkio":{"ioServiceBytesRecursive":[{"major":8,"op":"Read","value":4096}]},)"
+            R"("hugetlb":{"2MB":{"failcnt":1}},"intel_rdt":{},"network_interfaces":null})");
+}
+
+TEST(ParseTest, FlatKeyedAndCpuList) {
+  auto kv = parse_flat_keyed("low 0\nhigh 2\noom_kill 3\n");
+  EXPECT_EQ(kv["high"], 2u);
+  EXPECT_EQ(kv["oom_kill"], 3u);
+}
+
+// A fixture cgroup: a temporary directory of plain files.
+class FixtureDir {
+ public:
+  FixtureDir() {
+    char tmpl[] = "/tmp/hull-cgroup-fixture-XXXXXX";
+    m_path = ::mkdtemp(tmpl);
+  }
+  ~FixtureDir() { (void)sys::remove_tree(m_path); }
+  const std::string& path() const { return m_path; }
+  std::string sub(const std::string& name) {
+    std::string p = m_path + "/" + name;
+    (void)sys::mkdir_all(p, 0755);
+    return p;
+  }
+  static void put(const std::string& dir, const std::string& file, const std::string& text) {
+    auto fd = sys::open(dir + "/" + file, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ASSERT_THAT(fd, IsOk());
+    ASSERT_THAT(sys::write_all(*fd, text, file), IsOk());
+  }
+  static std::string get(const std::string& dir, const std::string& file) {
+    auto t = sys::read_file(dir + "/" + file);
+    return t.has_value() ? *t : "<" + t.error().message() + ">";
+  }
+
+ private:
+  std::string m_path;
+};
+
+TEST(V2FixtureTest, SetConvertsAndWritesEveryFile) {
+  FixtureDir fx;
+  std::string d = fx.path();
+  for (const char* f : {"memory.max", "memory.swap.max", "memory.low", "cpu.weight", "cpu.max",
+                        "cpu.max.burst", "pids.max", "io.weight", "io.max", "hugetlb.2MB.max",
+                        "cpuset.cpus"})
+    FixtureDir::put(d, f, "");
+  auto mgr = Manager::load(CgroupPaths{{{"", d}}});
+  ASSERT_THAT(mgr, IsOk());
+  Resources r;
+  r.memory = MemoryResources{};
+  r.memory->limit = 100 << 20;
+  r.memory->swap = 300 << 20;
+  r.memory->reservation = 50 << 20;
+  r.cpu = CpuResources{};
+  r.cpu->shares = 1024;
+  r.cpu->quota = 50000;
+  r.cpu->period = 100000;
+  r.cpu->burst = 1000;
+  r.cpu->cpus = "0";
+  r.pids_limit = -1;
+  r.block_io = BlockIoResources{};
+  r.block_io->weight = 500;
+  r.block_io->throttle_read_bps_device = {ThrottleDevice{8, 0, 1048576}};
+  r.hugepage_limits = {HugepageLimit{"2MB", 4194304}};
+  ASSERT_THAT((*mgr)->set(r), IsOk());
+  EXPECT_EQ(FixtureDir::get(d, "memory.max"), "104857600");
+  EXPECT_EQ(FixtureDir::get(d, "memory.swap.max"), "209715200");
+  EXPECT_EQ(FixtureDir::get(d, "memory.low"), "52428800");
+  EXPECT_EQ(FixtureDir::get(d, "cpu.weight"), "39");
+  EXPECT_EQ(FixtureDir::get(d, "cpu.max"), "50000 100000");
+  EXPECT_EQ(FixtureDir::get(d, "cpu.max.burst"), "1000");
+  EXPECT_EQ(FixtureDir::get(d, "cpuset.cpus"), "0");
+  EXPECT_EQ(FixtureDir::get(d, "pids.max"), "max");
+  EXPECT_EQ(FixtureDir::get(d, "io.weight"), "default 4950");
+  EXPECT_EQ(FixtureDir::get(d, "io.max"), "8:0 rbps=1048576");
+  EXPECT_EQ(FixtureDir::get(d, "hugetlb.2MB.max"), "4194304");
+}
+
+TEST(V2FixtureTest, UnsupportedFieldsNameTheField) {
+  FixtureDir fx;
+  auto mgr = Manager::load(CgroupPaths{{{"", fx.path()}}});
+  ASSERT_THAT(mgr, IsOk());
+  Resources r;
+  r.cpu = CpuResources{};
+  r.cpu->realtime_runtime = 1000;
+  EXPECT_THAT((*mgr)->set(r), ErrorMessageHas("linux.resources.cpu.realtimeRuntime"));
+  Resources mem;
+  mem.memory = MemoryResources{};
+  mem.memory->limit = 1 << 20;
+  auto missing = (*mgr)->set(mem);
+  EXPECT_THAT(missing, FailedWith(ErrorKind::Unsupported));
+  EXPECT_THAT(missing, ErrorMessageHas("linux.resources.memory.limit"));
+  Resources uni;
+  uni.unified = {{"../etc", "1"}};
+  EXPECT_THAT((*mgr)->set(uni), ErrorMessageHas("linux.resources.unified[\"../etc\"]"));
+}
+
+TEST(V2FixtureTest, StatsFromFiles) {
+  FixtureDir fx;
+  std::string d = fx.path();
+  FixtureDir::put(d, "cpu.stat",
+                  "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 4\n"
+                  "nr_throttled 2\nthrottled_usec 30\n");
+  FixtureDir::put(d, "memory.stat", "anon 4096\nfile 8192\n");
+  FixtureDir::put(d, "memory.current", "12288\n");
+  FixtureDir::put(d, "memory.max", "max\n");
+  FixtureDir::put(d, "memory.events", "low 0\nhigh 0\nmax 5\noom 1\noom_kill 1\n");
+  FixtureDir::put(d, "pids.current", "3\n");
+  FixtureDir::put(d, "pids.max", "max\n");
+  FixtureDir::put(d, "io.stat", "8:0 rbytes=100 wbytes=200 rios=1 wios=2 dbytes=0 dios=0\n");
+  FixtureDir::put(d, "hugetlb.2MB.max", "max\n");
+  FixtureDir::put(d, "hugetlb.2MB.current", "2097152\n");
+  FixtureDir::put(d, "hugetlb.2MB.events", "max 7\n");
+  auto mgr = Manager::load(CgroupPaths{{{"", d}}});
+  ASSERT_THAT(mgr, IsOk());
+  auto s = (*mgr)->stats();
+  ASSERT_THAT(s, IsOk());
+  EXPECT_EQ(s->cpu.usage.total, 1500000u);
+  EXPECT_EQ(s->cpu.usage.kernel, 500000u);
+  EXPECT_EQ(s->cpu.throttling.throttled_periods, 2u);
+  EXPECT_EQ(s->cpu.throttling.throttled_time, 30000u);
+  EXPECT_EQ(s->memory.cache, 8192u);
+  EXPECT_EQ(s->memory.usage.usage, 12288u);
+  EXPECT_EQ(s->memory.usage.limit, UINT64_MAX);
+  EXPECT_EQ(s->memory.usage.failcnt, 5u);
+  EXPECT_EQ(s->pids.current, 3u);
+  EXPECT_EQ(s->pids.limit, 0u);
+  ASSERT_EQ(s->blkio.io_service_bytes_recursive.size(), 2u);
+  EXPECT_EQ(s->blkio.io_service_bytes_recursive[1].op, "Write");
+  EXPECT_EQ(s->blkio.io_service_bytes_recursive[1].value, 200u);
+  EXPECT_EQ(s->hugetlb["2MB"].usage, 2097152u);
+  EXPECT_EQ(s->hugetlb["2MB"].failcnt, 7u);
+}
+
+TEST(V1FixtureTest, SetWritesV1FilesAndChecksSwappiness) {
+  FixtureDir fx;
+  std::string mem = fx.sub("memory"), cpu = fx.sub("cpu"), pids = fx.sub("pids"),
+              dev = fx.sub("devices");
+  for (const char* f : {"memory.limit_in_bytes", "memory.memsw.limit_in_bytes",
+                        "memory.soft_limit_in_bytes", "memory.swappiness", "memory.oom_control"})
+    FixtureDir::put(mem, f, "");
+  FixtureDir::put(cpu, "cpu.shares", "");
+  FixtureDir::put(cpu, "cpu.cfs_quota_us", "");
+  FixtureDir::put(cpu, "cpu.cfs_period_us", "");
+  FixtureDir::put(pids, "pids.max", "");
+  FixtureDir::put(dev, "devices.allow", "");
+  FixtureDir::put(dev, "devices.deny", "");
+  auto mgr = Manager::load(
+      CgroupPaths{{{"memory", mem}, {"cpu", cpu}, {"pids", pids}, {"devices", dev}}});
+  ASSERT_THAT(mgr, IsOk());
+  Resources r;
+  r.memory = MemoryResources{};
+  r.memory->limit = 1 << 20;
+  r.memory->reservation = 1 << 19;
+  r.memory->disable_oom_killer = true;
+  r.cpu = CpuResources{};
+  r.cpu->shares = 512;
+  r.cpu->quota = 20000;
+  r.cpu->period = 100000;
+  r.pids_limit = 10;
+  ASSERT_THAT((*mgr)->set(r), IsOk());
+  EXPECT_EQ(FixtureDir::get(mem, "memory.limit_in_bytes"), "1048576");
+  EXPECT_EQ(FixtureDir::get(mem, "memory.soft_limit_in_bytes"), "524288");
+  EXPECT_EQ(FixtureDir::get(mem, "memory.oom_control"), "1");
+  EXPECT_EQ(FixtureDir::get(cpu, "cpu.shares"), "512");
+  EXPECT_EQ(FixtureDir::get(cpu, "cpu.cfs_quota_us"), "20000");
+  EXPECT_EQ(FixtureDir::get(cpu, "cpu.cfs_period_us"), "100000");
+  EXPECT_EQ(FixtureDir::get(pids, "pids.max"), "10");
+
+  Resources bad;
+  bad.memory = MemoryResources{};
+  bad.memory->swappiness = 101;
+  EXPECT_THAT((*mgr)->set(bad), ErrorMessageHas("linux.resources.memory.swappiness"));
+  Resources no_blkio;
+  no_blkio.block_io = BlockIoResources{};
+  EXPECT_THAT((*mgr)->set(no_blkio), FailedWith(ErrorKind::Unsupported));
+  Resources uni;
+  uni.unified = {{"memory.high", "1"}};
+  EXPECT_THAT((*mgr)->set(uni), ErrorMessageHas("linux.resources.unified"));
+}
+
+}  // namespace
+}  // namespace hull::container::cgroups
