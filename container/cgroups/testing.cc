@@ -2,6 +2,8 @@
 
 #include <sched.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -38,6 +40,44 @@ int Sleeper::wait() {
   }
   m_pid = -1;
   return status;
+}
+
+Gate::Gate() {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) == 0) {
+    m_read = fds[0];
+    m_write = fds[1];
+  }
+}
+
+Gate::~Gate() {
+  if (m_read >= 0) ::close(m_read);
+  if (m_write >= 0) ::close(m_write);
+}
+
+void Gate::open() {
+  char c = 1;
+  (void)!::write(m_write, &c, 1);
+}
+
+void Gate::wait() {
+  char c = 0;
+  while (::read(m_read, &c, 1) < 0 && errno == EINTR) {
+  }
+}
+
+SharedCounter::SharedCounter() {
+  m_mem = ::mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+}
+
+SharedCounter::~SharedCounter() { ::munmap(m_mem, 4096); }
+
+uint64_t SharedCounter::get() const {
+  return __atomic_load_n(static_cast<uint64_t*>(m_mem), __ATOMIC_RELAXED);
+}
+
+void SharedCounter::spin() {
+  for (;;) __atomic_add_fetch(static_cast<uint64_t*>(m_mem), 1, __ATOMIC_RELAXED);
 }
 
 base::Result<std::string> cgroup_of(pid_t pid, const std::string& controller) {

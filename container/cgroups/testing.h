@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -27,6 +28,35 @@ class Sleeper {
 
  private:
   pid_t m_pid = -1;
+};
+
+// A one-shot go signal from parent to child (a pipe created before fork).
+class Gate {
+ public:
+  Gate();
+  ~Gate();
+  Gate(const Gate&) = delete;
+  Gate& operator=(const Gate&) = delete;
+  void open();  // parent
+  void wait();  // child: blocks until open()
+
+ private:
+  int m_read = -1, m_write = -1;
+};
+
+// A counter in memory shared with forked children.
+class SharedCounter {
+ public:
+  SharedCounter();
+  ~SharedCounter();
+  SharedCounter(const SharedCounter&) = delete;
+  SharedCounter& operator=(const SharedCounter&) = delete;
+  uint64_t get() const;
+  // Child: increments forever.
+  [[noreturn]] void spin();
+
+ private:
+  void* m_mem = nullptr;
 };
 
 // The cgroup of `pid` in the hierarchy of `controller` ("" = cgroup2 line "0::").
