@@ -143,6 +143,17 @@ TEST_F(ResourcesRootTest, OomKillFiresNotifyOom) {
   EXPECT_LE(stats->memory.usage.max, 32u << 20);
 }
 
+TEST_F(ResourcesRootTest, MemoryPressureNotifierRegisters) {
+  Sleeper child;
+  ASSERT_THAT(m_mgr->apply(child.pid()), IsOk());
+  auto low = m_mgr->notify_memory_pressure(PressureLevel::Low);
+  ASSERT_THAT(low, IsOk());
+  EXPECT_EQ(low->kind(), EventNotifier::Kind::EventFd);
+  auto n = low->consume();  // nothing pending: a non-blocking read gives 0
+  ASSERT_THAT(n, IsOk());
+  EXPECT_EQ(*n, 0u);
+}
+
 TEST_F(ResourcesRootTest, FreezeStopsACounterAndThawResumesIt) {
   SharedCounter counter;
   Sleeper child([&] { counter.spin(); });

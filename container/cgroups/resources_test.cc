@@ -1,6 +1,7 @@
 // File-level logic against fixtures: conversions, device rules and their eBPF program, stats
 // parsing and JSON, and set()/stats() of both drivers on a directory of plain files.
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -258,6 +259,28 @@ TEST(V2FixtureTest, StatsFromFiles) {
   EXPECT_EQ(s->blkio.io_service_bytes_recursive[1].value, 200u);
   EXPECT_EQ(s->hugetlb["2MB"].usage, 2097152u);
   EXPECT_EQ(s->hugetlb["2MB"].failcnt, 7u);
+}
+
+TEST(V2FixtureTest, NotifyOomCountsOomKillGrowth) {
+  FixtureDir fx;
+  std::string d = fx.path();
+  FixtureDir::put(d, "memory.events", "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+  auto mgr = Manager::load(CgroupPaths{{{"", d}}});
+  ASSERT_THAT(mgr, IsOk());
+  auto oom = (*mgr)->notify_oom();
+  ASSERT_THAT(oom, IsOk());
+  EXPECT_EQ(oom->poll_events(), POLLIN);
+  FixtureDir::put(d, "memory.events", "low 0\nhigh 3\nmax 0\noom 0\noom_kill 0\n");
+  struct pollfd pfd = {oom->fd().get(), POLLIN, 0};
+  ASSERT_EQ(::poll(&pfd, 1, 2000), 1);
+  auto none = oom->consume();
+  ASSERT_THAT(none, IsOk());
+  EXPECT_EQ(*none, 0u);  // "high" changed, not oom_kill
+  FixtureDir::put(d, "memory.events", "low 0\nhigh 3\nmax 1\noom 1\noom_kill 2\n");
+  ASSERT_EQ(::poll(&pfd, 1, 2000), 1);
+  auto kills = oom->consume();
+  ASSERT_THAT(kills, IsOk());
+  EXPECT_EQ(*kills, 2u);
 }
 
 TEST(V1FixtureTest, SetWritesV1FilesAndChecksSwappiness) {
