@@ -4,14 +4,14 @@
 
 namespace hull::base {
 
-Error Error::from_errno(int err, std::string op, std::string subject, std::source_location where) {
+Error Error::from_errno(int err, std::string op, std::string subject, SourceLocation where) {
   Error e(ErrorKind::Sys, err, where);
   e.m_op = std::move(op);
   e.m_subject = std::move(subject);
   return e;
 }
 
-Error Error::make(ErrorKind kind, std::string detail, std::source_location where) {
+Error Error::make(ErrorKind kind, std::string detail, SourceLocation where) {
   Error e(kind, 0, where);
   e.m_detail = std::move(detail);
   return e;

@@ -10,12 +10,24 @@
 
 #include <fmt/format.h>
 
-#include <source_location>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace hull::base {
+
+// Where an error was made. SourceLocation needs a builtin that clang 14 (the fuzz build)
+// lacks, so this uses the older __builtin_FILE/__builtin_LINE that g++ and clang both have.
+struct SourceLocation {
+  static constexpr SourceLocation current(const char* file = __builtin_FILE(),
+                                          int line = __builtin_LINE()) {
+    return SourceLocation{file, line};
+  }
+  const char* file_name() const { return m_file; }
+  int line() const { return m_line; }
+  const char* m_file = "";
+  int m_line = 0;
+};
 
 enum class ErrorKind {
   Sys,              // a system call failed; errno_code() says why
@@ -33,28 +45,28 @@ class [[nodiscard]] Error {
   // A failed system call: `op` names the call ("openat2", "mount proc on"), `subject` what it
   // acted on.
   static Error from_errno(int err, std::string op, std::string subject = {},
-                          std::source_location where = std::source_location::current());
+                          SourceLocation where = SourceLocation::current());
   // Any other failure, with a message that stands on its own.
   static Error make(ErrorKind kind, std::string detail,
-                    std::source_location where = std::source_location::current());
+                    SourceLocation where = SourceLocation::current());
   static Error invalid(std::string detail,
-                       std::source_location where = std::source_location::current()) {
+                       SourceLocation where = SourceLocation::current()) {
     return make(ErrorKind::InvalidArgument, std::move(detail), where);
   }
   static Error protocol(std::string detail,
-                        std::source_location where = std::source_location::current()) {
+                        SourceLocation where = SourceLocation::current()) {
     return make(ErrorKind::Protocol, std::move(detail), where);
   }
   static Error not_found(std::string detail,
-                         std::source_location where = std::source_location::current()) {
+                         SourceLocation where = SourceLocation::current()) {
     return make(ErrorKind::NotFound, std::move(detail), where);
   }
   static Error invalid_state(std::string detail,
-                             std::source_location where = std::source_location::current()) {
+                             SourceLocation where = SourceLocation::current()) {
     return make(ErrorKind::InvalidState, std::move(detail), where);
   }
   static Error unsupported(std::string detail,
-                           std::source_location where = std::source_location::current()) {
+                           SourceLocation where = SourceLocation::current()) {
     return make(ErrorKind::Unsupported, std::move(detail), where);
   }
 
@@ -72,7 +84,7 @@ class [[nodiscard]] Error {
   const std::string& op() const { return m_op; }
   const std::string& subject() const { return m_subject; }
   const std::string& detail() const { return m_detail; }
-  const std::source_location& where() const { return m_where; }
+  const SourceLocation& where() const { return m_where; }
   // The cause alone, without context frames.
   std::string cause() const;
   // One line a user can act on: frames, then the cause.
@@ -81,7 +93,7 @@ class [[nodiscard]] Error {
   Error clone() const;
 
  private:
-  Error(ErrorKind kind, int err, std::source_location where)
+  Error(ErrorKind kind, int err, SourceLocation where)
       : m_kind(kind), m_errno(err), m_where(where) {}
 
   ErrorKind m_kind;
@@ -90,7 +102,7 @@ class [[nodiscard]] Error {
   std::string m_subject;
   std::string m_detail;
   std::vector<std::string> m_context;
-  std::source_location m_where;
+  SourceLocation m_where;
 };
 
 // "ENOENT" for ENOENT; "E<n>" for an errno the C library cannot name.
