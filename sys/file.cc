@@ -204,6 +204,34 @@ bool exists(const std::string& path) {
   return ::lstat(path.c_str(), &st) == 0;
 }
 
+Result<> mknodat(FdRef dir, const std::string& name, mode_t mode, dev_t dev) {
+  if (::mknodat(dir.get(), name.c_str(), mode, dev) < 0)
+    return fail(Error::from_errno(errno, "mknod", name));
+  return {};
+}
+
+Result<> fchownat(FdRef dir, const std::string& name, uid_t uid, gid_t gid, int flags) {
+  if (::fchownat(dir.get(), name.c_str(), uid, gid, flags) < 0)
+    return fail(Error::from_errno(errno, "chown", name));
+  return {};
+}
+
+Result<> fchmod(FdRef fd, mode_t mode, const std::string& what) {
+  if (::fchmod(fd.get(), mode) < 0) return fail(Error::from_errno(errno, "chmod", what));
+  return {};
+}
+
+Result<> symlinkat(const std::string& target, FdRef dir, const std::string& name) {
+  if (::symlinkat(target.c_str(), dir.get(), name.c_str()) < 0)
+    return fail(Error::from_errno(errno, "symlink " + target + " to", name));
+  return {};
+}
+
+Result<> fchdir(FdRef dir, const std::string& what) {
+  if (::fchdir(dir.get()) < 0) return fail(Error::from_errno(errno, "chdir", what));
+  return {};
+}
+
 Result<std::string> readlinkat(FdRef dir, const std::string& path) {
   char buf[4096];
   ssize_t n = ::readlinkat(dir.get(), path.c_str(), buf, sizeof buf);

@@ -53,6 +53,12 @@ Result<struct stat> fstat(FdRef fd, const std::string& what);
 Result<struct stat> fstatat(FdRef dir, const std::string& path, int flags);
 bool exists(const std::string& path);
 
+Result<> mknodat(FdRef dir, const std::string& name, mode_t mode, dev_t dev);
+Result<> fchownat(FdRef dir, const std::string& name, uid_t uid, gid_t gid, int flags);
+Result<> fchmod(FdRef fd, mode_t mode, const std::string& what);
+Result<> symlinkat(const std::string& target, FdRef dir, const std::string& name);
+Result<> fchdir(FdRef dir, const std::string& what);
+
 Result<std::string> readlinkat(FdRef dir, const std::string& path);
 Result<std::vector<std::string>> list_dir(const std::string& path);
 

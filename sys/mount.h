@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "sys/unique_fd.h"
@@ -32,5 +33,22 @@ Result<> chroot(const std::string& path);
 
 // The path "/proc/self/fd/N" for `fd`, for calls that only take paths.
 std::string fd_path(FdRef fd);
+
+}  // namespace hull::sys
+
+namespace hull::sys {
+
+// The new mount API: build a detached mount, adjust it, then attach it onto an fd.
+// open_tree(2) with OPEN_TREE_CLONE (a detached copy of the mount at dir/path).
+Result<UniqueFd> open_tree_clone(FdRef dir, const std::string& path, bool recursive,
+                                 const std::string& what);
+// move_mount(2) of a detached mount onto `target` (both by fd).
+Result<> move_mount(FdRef mnt, FdRef target, const std::string& what);
+// fsopen(2) + fsconfig(2) for each option + FSCONFIG_CMD_CREATE + fsmount(2) with `attr`
+// (MOUNT_ATTR_*). Options are "key=value" (a string) or "key" (a flag). On failure the kernel's
+// own message for the fs context is added to the error.
+Result<UniqueFd> fs_mount(const std::string& fstype, const std::string& source,
+                          const std::vector<std::string>& options, uint64_t attr,
+                          const std::string& what);
 
 }  // namespace hull::sys

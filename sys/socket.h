@@ -2,6 +2,8 @@
 // with SCM_RIGHTS (console masters, seccomp listeners). Everything is created CLOEXEC.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <span>
 #include <string>
 #include <utility>

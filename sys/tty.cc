@@ -1,0 +1,42 @@
+#include "sys/tty.h"
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+namespace hull::sys {
+
+using base::Error;
+using base::fail;
+
+Result<PtyPair> open_pty_peer(UniqueFd ptmx) {
+  int unlock = 0;
+  if (::ioctl(ptmx.get(), TIOCSPTLCK, &unlock) < 0) return fail(Error::from_errno(errno, "ioctl TIOCSPTLCK", "ptmx"));
+  int slave = ::ioctl(ptmx.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0) return fail(Error::from_errno(errno, "ioctl TIOCGPTPEER", "ptmx"));
+  return PtyPair{std::move(ptmx), UniqueFd(slave)};
+}
+
+Result<> make_controlling_tty(FdRef tty) {
+  if (::setsid() < 0) return fail(Error::from_errno(errno, "setsid"));
+  if (::ioctl(tty.get(), TIOCSCTTY, 0) < 0) return fail(Error::from_errno(errno, "ioctl TIOCSCTTY", "console"));
+  return {};
+}
+
+Result<> set_window_size(FdRef tty, unsigned rows, unsigned cols) {
+  struct winsize ws {};
+  ws.ws_row = static_cast<unsigned short>(rows);
+  ws.ws_col = static_cast<unsigned short>(cols);
+  if (::ioctl(tty.get(), TIOCSWINSZ, &ws) < 0) return fail(Error::from_errno(errno, "ioctl TIOCSWINSZ", "console"));
+  return {};
+}
+
+Result<> dup2(FdRef from, int to) {
+  if (::dup2(from.get(), to) < 0) return fail(Error::from_errno(errno, "dup2", fmt::format("fd {}", to)));
+  return {};
+}
+
+}  // namespace hull::sys

@@ -1,0 +1,22 @@
+// Pseudo-terminals for containers with process.terminal: a pty pair from a devpts instance's
+// ptmx, the controlling terminal, and window sizes.
+#pragma once
+
+#include "base/result.h"
+#include "sys/unique_fd.h"
+
+namespace hull::sys {
+
+using base::Result;
+
+struct PtyPair {
+  UniqueFd master, slave;
+};
+// Unlocks `ptmx` (an open master) and opens its peer with TIOCGPTPEER, which needs no path.
+Result<PtyPair> open_pty_peer(UniqueFd ptmx);
+// setsid() and make `tty` the controlling terminal (TIOCSCTTY).
+Result<> make_controlling_tty(FdRef tty);
+Result<> set_window_size(FdRef tty, unsigned rows, unsigned cols);
+Result<> dup2(FdRef from, int to);
+
+}  // namespace hull::sys
