@@ -1,0 +1,130 @@
+// hull: a runc-compatible OCI runtime. Parses the global flags, runs one subcommand, and reports
+// its error once, the way runc does: to the log (text or JSON), and to stderr when the log is a
+// file, so that engines find `{"level":"error","msg":...}` as the last line of --log.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <map>
+#include <seccomp.h>
+
+#include "base/log.h"
+#include "cli/args.h"
+#include "cli/commands.h"
+#include "sys/file.h"
+
+namespace hull::cli {
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+constexpr const char* kSpecVersion = "1.2.0";
+
+constexpr FlagSpec kGlobalFlags[] = {
+    {"root", "", true},           {"log", "", true},        {"log-format", "", true},
+    {"debug", "", false},         {"criu", "", true},       {"systemd-cgroup", "", false},
+    {"rootless", "", true},       {"help", "h", false},     {"version", "v", false},
+};
+
+using Handler = Result<int> (*)(Globals&, Argv);
+const std::map<std::string, Handler, std::less<>>& commands() {
+  static const std::map<std::string, Handler, std::less<>> m = {
+      {"spec", cmd_spec},   {"create", cmd_create}, {"run", cmd_run},     {"start", cmd_start},
+      {"state", cmd_state}, {"list", cmd_list},     {"kill", cmd_kill},   {"delete", cmd_delete},
+      {"ps", cmd_ps},       {"exec", cmd_exec},     {"pause", cmd_pause}, {"resume", cmd_resume},
+  };
+  return m;
+}
+
+void print_version() {
+  const scmp_version* v = seccomp_version();
+  fmt::print("hull version {}\nspec: {}\ngo: none (C++20)\nlibseccomp: {}.{}.{}\n", kVersion,
+             kSpecVersion, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
+}
+
+int report(const Globals& g, const base::Error& e) {
+  HULL_LOG_ERROR("{}", e.message());
+  if (base::log_config().fd != 2) fmt::print(stderr, "{}\n", e.message());
+  (void)g;
+  return 1;
+}
+
+int real_main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // Global flags come before the subcommand.
+  size_t i = 0;
+  std::vector<std::string> global;
+  while (i < args.size() && args[i].size() > 1 && args[i][0] == '-') {
+    global.push_back(args[i]);
+    bool has_inline = args[i].find('=') != std::string::npos;
+    std::string name = args[i].substr(args[i][1] == '-' ? 2 : 1);
+    name = name.substr(0, name.find('='));
+    bool takes_value = false;
+    for (const auto& f : kGlobalFlags)
+      if (f.name == name || (!f.alias.empty() && f.alias == name)) takes_value = f.takes_value;
+    ++i;
+    if (takes_value && !has_inline && i < args.size()) global.push_back(args[i++]);
+  }
+  Globals g;
+  auto parsed = parse_args(global, kGlobalFlags, true);
+  if (!parsed.has_value()) {
+    fmt::print(stderr, "{}\n", parsed.error().message());
+    return 1;
+  }
+  g.root = parsed->get_or("root", g.root);
+  g.log_path = parsed->get_or("log", "");
+  g.log_format = parsed->get_or("log-format", "text");
+  g.criu = parsed->get_or("criu", "criu");
+  g.debug = parsed->has("debug");
+  g.systemd_cgroup = parsed->has("systemd-cgroup");
+
+  base::LogConfig lc;
+  if (g.log_format == "json") lc.format = base::LogFormat::Json;
+  else if (g.log_format != "text") {
+    fmt::print(stderr, "invalid log-format: {}\n", g.log_format);
+    return 1;
+  }
+  if (g.debug) lc.min_level = base::LogLevel::Debug;
+  if (!g.log_path.empty()) {
+    auto fd = sys::open(g.log_path, O_WRONLY | O_APPEND | O_CREAT, 0644);
+    if (!fd.has_value()) {
+      fmt::print(stderr, "{}\n", fd.error().message());
+      return 1;
+    }
+    lc.fd = fd->release();  // lives as long as the process
+  }
+  base::set_log_config(lc);
+
+  if (parsed->has("version")) {
+    print_version();
+    return 0;
+  }
+  if (i >= args.size() || parsed->has("help")) {
+    print_usage("");
+    return parsed->has("help") ? 0 : 1;
+  }
+  g.command = args[i];
+  auto it = commands().find(g.command);
+  if (it == commands().end()) {
+    if (g.command == "help") {
+      print_usage(i + 1 < args.size() ? args[i + 1] : "");
+      return 0;
+    }
+    return report(g, base::Error::invalid(fmt::format("No help topic for '{}'", g.command)));
+  }
+  Argv rest(args.data() + i + 1, args.size() - i - 1);
+  if (wants_help(rest)) {
+    print_usage(g.command);
+    return 0;
+  }
+  if (g.systemd_cgroup)
+    return report(g, base::Error::unsupported(
+                         "systemd cgroup driver: not available on a host without systemd; use cgroupfs"));
+  auto r = it->second(g, rest);
+  if (!r.has_value()) return report(g, r.error());
+  return *r;
+}
+
+}  // namespace
+}  // namespace hull::cli
+
+int main(int argc, char** argv) { return hull::cli::real_main(argc, argv); }

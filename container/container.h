@@ -1,0 +1,103 @@
+// hull's library API, libcontainer's Container in C++. A Container is one directory under the
+// runtime root (<root>/<id>: state.json, and exec.sock while created). Every operation that
+// changes a container holds an exclusive flock on that directory, so commands on one container
+// serialise; creating an id is an atomic mkdir, so of two concurrent creates exactly one wins.
+//
+//   auto c = TRY(Container::create(opts));   // init blocked before exec: status created
+//   TRY(c.start());                           // running
+//   TRY(c.signal(SIGTERM, false));
+//   TRY(c.destroy());
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "container/config.h"
+#include "container/state.h"
+#include "sys/process.h"
+#include "sys/unique_fd.h"
+
+namespace hull::container {
+
+using base::Result;
+
+inline constexpr const char* kDefaultRoot = "/run/hull";
+
+// runc's rules: [A-Za-z0-9][A-Za-z0-9_+.-]*, at most 1024 bytes, not "." or "..".
+Result<> validate_id(const std::string& id);
+
+struct CreateOptions {
+  std::string root = kDefaultRoot;
+  std::string id;
+  std::string bundle = ".";
+  std::string console_socket;  // empty: no console socket
+  int preserve_fds = 0;
+  bool no_pivot = false;
+  bool no_new_keyring = false;
+  // Used by `run` in the foreground: hull keeps init as its child to wait for it.
+  bool keep_child = false;
+};
+
+struct ExecOptions {
+  Process process;
+  std::string console_socket;
+  int preserve_fds = 0;
+};
+
+class Container {
+ public:
+  // Creates the container from its bundle; init waits before exec until start().
+  static Result<Container> create(const CreateOptions& opts);
+  // Opens an existing container and locks it. NotFound: `container "x" does not exist`.
+  static Result<Container> load(const std::string& root, const std::string& id);
+  // Every container id under `root` (sorted).
+  static Result<std::vector<std::string>> list(const std::string& root);
+
+  Container(Container&&) = default;
+  Container& operator=(Container&&) = default;
+  ~Container();
+
+  const std::string& id() const { return m_state.id; }
+  const State& state() const { return m_state; }
+  const Config& config() const { return *m_config; }
+  // Refreshed from facts: init alive with its recorded start time, exec socket present, freezer.
+  Result<Status> status() const;
+  // The OCI state JSON (`hull state`).
+  Result<std::string> oci_state(bool indent) const;
+
+  // created -> running: releases init into the user process and runs poststart hooks.
+  Result<> start();
+  Result<> signal(int sig, bool all);
+  // Removes a stopped (or, with force, any) container: kills what runs, removes cgroups and state,
+  // runs poststop hooks.
+  Result<> destroy(bool force);
+  Result<std::vector<pid_t>> processes() const;
+  // A new process in the running container. Returns it as a child of the caller.
+  Result<sys::ChildProcess> exec(const ExecOptions& opts);
+  Result<> pause();
+  Result<> resume();
+
+  // The init process when this Container created it with keep_child (for `run`).
+  sys::ChildProcess take_init() { return std::move(m_init); }
+  // Drops the lock early; the object must not change the container afterwards.
+  void unlock() { m_dir_fd.reset(); }
+
+ private:
+  Container() = default;
+  Result<> require_status(std::string_view action, std::initializer_list<Status> allowed) const;
+  std::string dir() const;
+  bool is_paused() const;
+
+  std::string m_root;
+  State m_state;
+  std::unique_ptr<Config> m_config;
+  sys::UniqueFd m_dir_fd;  // holds the flock
+  sys::ChildProcess m_init;
+};
+
+}  // namespace hull::container

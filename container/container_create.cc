@@ -1,0 +1,243 @@
+// Container::create: the parent's side of the init protocol (container/init.h).
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+
+#include "base/cleanup.h"
+#include "container/cgroups/cgroups.h"
+#include "container/container.h"
+#include "container/hooks.h"
+#include "container/init.h"
+#include "nsexec/bootstrap.h"
+#include "sys/file.h"
+#include "sys/ns.h"
+#include "sys/socket.h"
+
+namespace hull::container {
+
+using base::Cleanup;
+using base::Error;
+using base::fail;
+using sys::FdRef;
+using sys::UniqueFd;
+
+namespace {
+
+uint32_t clone_flag(NamespaceType t) {
+  switch (t) {
+    case NamespaceType::Pid: return CLONE_NEWPID;
+    case NamespaceType::Network: return CLONE_NEWNET;
+    case NamespaceType::Mount: return CLONE_NEWNS;
+    case NamespaceType::Ipc: return CLONE_NEWIPC;
+    case NamespaceType::Uts: return CLONE_NEWUTS;
+    case NamespaceType::User: return CLONE_NEWUSER;
+    case NamespaceType::Cgroup: return CLONE_NEWCGROUP;
+    case NamespaceType::Time: return CLONE_NEWTIME;
+  }
+  return 0;
+}
+
+std::vector<nsexec::IdMapping> to_nsexec(const std::vector<IdMapping>& m) {
+  std::vector<nsexec::IdMapping> out;
+  for (const auto& x : m) out.push_back({x.container_id, x.host_id, x.size});
+  return out;
+}
+
+Result<std::string> absolute(const std::string& path) {
+  char buf[PATH_MAX];
+  if (::realpath(path.c_str(), buf) == nullptr) return fail(Error::from_errno(errno, "realpath", path));
+  return std::string(buf);
+}
+
+// Reads one record from init: the expected type, or init's own error, or its death.
+Result<std::string> await(FdRef sync, char type, const char* what) {
+  auto msg = TRY(sys::recv_with_fds(sync, 1 << 16, "init sync socket"));
+  if (msg.data.empty())
+    return fail(Error::make(base::ErrorKind::Child, fmt::format("container init exited before {}", what)));
+  if (msg.data[0] == kMsgError) return fail(Error::make(base::ErrorKind::Child, msg.data.substr(1)));
+  if (msg.data[0] != type)
+    return fail(Error::protocol(fmt::format("init sync socket: unexpected record '{}'", msg.data[0])));
+  return msg.data.substr(1);
+}
+
+Result<> write_id_maps(pid_t pid, const nsexec::Bootstrap& b) {
+  std::string dir = fmt::format("/proc/{}/", pid);
+  if (b.setgroups_deny) TRY(sys::write_file(dir + "setgroups", "deny"));
+  if (!b.uid_map.empty()) TRY(sys::write_file(dir + "uid_map", b.uid_map));
+  if (!b.gid_map.empty()) TRY(sys::write_file(dir + "gid_map", b.gid_map));
+  return {};
+}
+
+std::string namespace_file(NamespaceType t) {
+  switch (t) {
+    case NamespaceType::Network: return "net";
+    case NamespaceType::Mount: return "mnt";
+    default: return std::string(namespace_type_name(t));
+  }
+}
+
+}  // namespace
+
+Result<Container> Container::create(const CreateOptions& opts) {
+  TRY(validate_id(opts.id));
+  std::string bundle = TRY(absolute(opts.bundle));
+  std::string config_path = bundle + "/config.json";
+  std::string config_json = TRY(sys::read_file(config_path));
+  auto parsed = parse_config(config_json);
+  if (!parsed.has_value()) return fail(std::move(parsed).error().context(config_path));
+  auto config = std::make_unique<Config>(std::move(*parsed));
+  if (!config->process) return fail(Error::invalid(config_path + ": .process: required to create a container"));
+  if (!config->root) return fail(Error::invalid(config_path + ": .root: required to create a container"));
+  std::string rootfs_in = config->root->path;
+  if (rootfs_in.empty() || rootfs_in[0] != '/') rootfs_in = bundle + "/" + rootfs_in;
+  auto rootfs = absolute(rootfs_in);
+  if (!rootfs.has_value())
+    return fail(std::move(rootfs).error().context(fmt::format("rootfs {}", rootfs_in)));
+  struct stat rst = TRY(sys::fstatat(AT_FDCWD, *rootfs, 0));
+  if (!S_ISDIR(rst.st_mode)) return fail(Error::from_errno(ENOTDIR, "rootfs", *rootfs));
+
+  // Namespaces: create those without a path, join the others.
+  nsexec::Bootstrap boot;
+  uint64_t pid_path_flags = 0;
+  std::string pid_ns_path;
+  const Linux empty_linux;
+  const Linux& lx = config->linux ? *config->linux : empty_linux;
+  for (const auto& ns : lx.namespaces) {
+    uint32_t flag = clone_flag(ns.type);
+    if (ns.path.empty()) {
+      boot.clone_flags |= flag;
+    } else if (ns.type == NamespaceType::Pid) {
+      pid_ns_path = ns.path;  // joined by the parent: setns(pid) only affects children
+      pid_path_flags |= flag;
+    } else {
+      boot.ns_paths.push_back({flag, ns.path});
+    }
+  }
+  bool new_userns = boot.clone_flags & CLONE_NEWUSER;
+  if (new_userns && !boot.ns_paths.empty())
+    return fail(Error::unsupported(
+        "creating a user namespace while joining other namespaces by path is not supported yet"));
+  if (boot.clone_flags & CLONE_NEWTIME)
+    return fail(Error::unsupported("creating a time namespace is not supported yet"));
+  if (new_userns) {
+    if (lx.uid_mappings.empty() || lx.gid_mappings.empty())
+      return fail(Error::invalid(config_path + ": .linux.uidMappings/gidMappings: required with a user namespace"));
+    boot.uid_map = nsexec::format_id_map(to_nsexec(lx.uid_mappings));
+    boot.gid_map = nsexec::format_id_map(to_nsexec(lx.gid_mappings));
+    boot.setgroups_deny = ::geteuid() != 0;
+    boot.rootless_euid = ::geteuid() != 0;
+  }
+  boot.oom_score_adj = config->process->oom_score_adj;
+  std::vector<std::byte> boot_msg = TRY(nsexec::encode(boot));
+
+  // The state directory: mkdir is the atomic claim on the id.
+  TRY(sys::mkdir_all(opts.root, 0711));
+  std::string dir = opts.root + "/" + opts.id;
+  if (::mkdir(dir.c_str(), 0711) < 0) {
+    if (errno == EEXIST) return fail(Error::make(base::ErrorKind::AlreadyExists, fmt::format("container with id exists: {}", opts.id)));
+    return fail(Error::from_errno(errno, "mkdir", dir));
+  }
+  Cleanup remove_dir([&] { (void)sys::remove_tree(dir); });
+  UniqueFd dir_fd = TRY(sys::open(dir, O_RDONLY | O_DIRECTORY));
+  TRY(sys::flock(dir_fd, LOCK_EX, dir));
+  UniqueFd listener = TRY(sys::unix_listen(dir + "/exec.sock", SOCK_SEQPACKET));
+
+  auto cg = TRY(cgroups::Manager::create(lx.cgroups_path, opts.id));
+  Cleanup remove_cgroup([&] { (void)cg->destroy(); });
+
+  UniqueFd console;
+  if (!opts.console_socket.empty()) console = TRY(sys::unix_connect(opts.console_socket, SOCK_STREAM));
+  auto sync = TRY(sys::socketpair(SOCK_SEQPACKET));
+
+  if (!pid_ns_path.empty()) {
+    UniqueFd pidns = TRY(sys::open(pid_ns_path, O_RDONLY));
+    TRY(sys::setns(pidns, CLONE_NEWPID, pid_ns_path));
+  }
+  // Relative mount sources are relative to the bundle, as for runc.
+  if (::chdir(bundle.c_str()) < 0) return fail(Error::from_errno(errno, "chdir", bundle));
+
+  sys::Cloned cloned = TRY(sys::clone3(boot.clone_flags));
+  if (cloned.is_child()) {
+    // SAFETY: the child of a single-threaded process; init_main never returns.
+    sync.first.reset();
+    InitContext ctx;
+    ctx.config = config.get();
+    ctx.process = &*config->process;
+    ctx.rootfs = *rootfs;
+    ctx.sync_fd = sync.second.get();
+    ctx.exec_listener_fd = listener.get();
+    ctx.console_fd = console.get();
+    ctx.no_pivot = opts.no_pivot;
+    ctx.no_new_keyring = opts.no_new_keyring;
+    ctx.preserve_fds = opts.preserve_fds;
+    ctx.clone_flags = boot.clone_flags;
+    ctx.cgroup_paths = cg->paths().paths;
+    init_main(ctx);
+  }
+  sys::ChildProcess init(cloned.pid, std::move(cloned.pidfd));
+  sync.second.reset();
+  listener.reset();
+  console.reset();
+
+  State st;
+  st.id = opts.id;
+  st.init_pid = init.pid();
+  st.created = now_rfc3339();
+  st.bundle = bundle;
+  st.rootfs = *rootfs;
+  st.config_json = config_json;
+  st.annotations = config->annotations;
+  st.rootless = ::geteuid() != 0;
+  st.created_userns = new_userns;
+
+  auto handshake = [&]() -> Result<> {
+    if (new_userns) TRY(write_id_maps(init.pid(), boot));
+    TRY(cg->apply(init.pid()));
+    std::string msg(1, kMsgBootstrap);
+    msg.append(reinterpret_cast<const char*>(boot_msg.data()), boot_msg.size());
+    TRY(sys::write_all(sync.first, msg, "init sync socket"));
+    TRY(await(sync.first, kMsgHooks, "its mounts were ready"));
+    st.init_start_time = TRY(sys::process_start_time(init.pid()));
+    std::string creating = oci_state_json(st, Status::Creating, false);
+    if (config->hooks) {
+      TRY(run_hooks("prestart", config->hooks->prestart, creating));
+      TRY(run_hooks("createRuntime", config->hooks->create_runtime, creating));
+    }
+    TRY(sys::write_all(sync.first, std::string(1, kMsgHooksDone) + creating, "init sync socket"));
+    TRY(await(sync.first, kMsgReady, "it was ready"));
+    return {};
+  };
+  auto r = handshake();
+  if (!r.has_value()) return fail(std::move(r).error());
+
+  st.cgroup_paths = cg->paths().paths;
+  for (const auto& ns : lx.namespaces)
+    st.namespace_paths[std::string(namespace_type_name(ns.type))] =
+        ns.path.empty() ? fmt::format("/proc/{}/ns/{}", init.pid(), namespace_file(ns.type)) : ns.path;
+  for (int fd = 0; fd < 3; ++fd) {
+    auto target = sys::readlinkat(AT_FDCWD, fmt::format("/proc/self/fd/{}", fd));
+    st.external_descriptors.push_back(target.has_value() ? *target : "/dev/null");
+  }
+  TRY(sys::write_file_atomic(dir_fd, "state.json", serialize_state(st)));
+
+  Container c;
+  c.m_root = opts.root;
+  c.m_state = std::move(st);
+  c.m_config = std::move(config);
+  c.m_dir_fd = std::move(dir_fd);
+  if (opts.keep_child) {
+    c.m_init = std::move(init);
+  } else {
+    init.release();
+  }
+  remove_cgroup.release();
+  remove_dir.release();
+  return c;
+}
+
+}  // namespace hull::container

@@ -1,0 +1,94 @@
+// init_main: the child's side of container creation (and of `hull exec`), in order. See init.h
+// for the protocol with the parent.
+#include "container/init.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "nsexec/bootstrap.h"
+#include "sys/file.h"
+#include "sys/ns.h"
+#include "sys/security.h"
+#include "sys/socket.h"
+
+namespace hull::container {
+
+using base::Error;
+using base::fail;
+using base::Result;
+using sys::UniqueFd;
+
+namespace {
+
+Result<std::string> expect(int fd, char type, const char* what) {
+  auto msg = TRY(sys::recv_with_fds(fd, 1 << 20, "sync socket"));
+  if (msg.data.empty())
+    return fail(Error::protocol(fmt::format("sync socket: parent went away while waiting for {}", what)));
+  if (msg.data[0] != type)
+    return fail(Error::protocol(fmt::format("sync socket: expected {}, got '{}'", what, msg.data[0])));
+  return msg.data.substr(1);
+}
+
+// Joins the namespaces the bootstrap message names, user namespace first and mount last.
+Result<> join_namespaces(InitContext& ctx, const nsexec::Bootstrap& b) {
+  for (const auto& ns : nsexec::join_order(b.ns_paths)) {
+    UniqueFd fd = TRY(sys::open(ns.path, O_RDONLY));
+    TRY(sys::setns(fd, static_cast<int>(ns.clone_flag), ns.path));
+    ctx.joined_flags |= ns.clone_flag;
+  }
+  return {};
+}
+
+Result<> run_init(InitContext& ctx) {
+  // The container's processes must not read this process's memory or fds through /proc while it
+  // still runs hull's code; exec resets this for the user process.
+  TRY(sys::prctl(PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE"));
+  std::string raw = TRY(expect(ctx.sync_fd, kMsgBootstrap, "the bootstrap message"));
+  auto bytes = std::as_bytes(std::span(raw.data(), raw.size()));
+  nsexec::Bootstrap boot = TRY(nsexec::decode(bytes));
+  if (boot.clone_flags != (ctx.clone_flags & nsexec::kAllNamespaceFlags))
+    return fail(Error::protocol("bootstrap: clone flags differ from the namespaces init was cloned into"));
+  ctx.setgroups_denied = boot.setgroups_deny;
+  if (ctx.exec_pidfd >= 0 && ctx.exec_ns_flags != 0)
+    TRY(sys::setns(ctx.exec_pidfd, static_cast<int>(ctx.exec_ns_flags), "namespaces of init"));
+  TRY(join_namespaces(ctx, boot));
+  if (ctx.clone_flags & CLONE_NEWUSER) {
+    // The parent has written our id maps: become the namespace's root for the setup.
+    TRY(sys::setresgid(0));
+    TRY(sys::setresuid(0));
+  }
+  if (boot.oom_score_adj) {
+    UniqueFd fd = TRY(sys::open("/proc/self/oom_score_adj", O_WRONLY));
+    TRY(sys::write_all(fd, std::to_string(*boot.oom_score_adj), "/proc/self/oom_score_adj"));
+  }
+  if (ctx.is_exec) {
+    ctx.root_fd = TRY(sys::open("/", O_PATH | O_DIRECTORY));
+    if (ctx.process->terminal) TRY(setup_console(ctx, ctx.root_fd));
+    return setup_process_and_exec(ctx, UniqueFd());
+  }
+  TRY(prepare_rootfs(ctx));
+  // The runtime's hooks (prestart, createRuntime) run in the parent now; createContainer hooks
+  // run here, in the container's namespaces but before pivot_root, as the spec says.
+  TRY(sys::write_all(ctx.sync_fd, std::string(1, kMsgHooks), "sync socket"));
+  std::string state = TRY(expect(ctx.sync_fd, kMsgHooksDone, "the end of the runtime hooks"));
+  const Config& cfg = *ctx.config;
+  if (cfg.hooks && !cfg.hooks->create_container.empty())
+    TRY(run_hooks("createContainer", cfg.hooks->create_container, state));
+  TRY(finalize_rootfs(ctx));
+  return setup_process_and_exec(ctx, UniqueFd());
+}
+
+}  // namespace
+
+void init_main(InitContext& ctx) {
+  ctx.report_fd = ctx.sync_fd;
+  auto r = run_init(ctx);
+  std::string msg(1, kMsgError);
+  msg += r.has_value() ? std::string("init returned without exec") : r.error().message();
+  (void)sys::write_all(ctx.report_fd, msg, "report");
+  ::_exit(1);
+}
+
+}  // namespace hull::container

@@ -1,0 +1,155 @@
+// The last stretch of init (and of `hull exec`'s child): the process's cwd, environment,
+// limits, credentials and capabilities, seccomp, stdio and fds, then execve.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <linux/magic.h>
+
+#include "container/init.h"
+#include "container/rootfs_path.h"
+#include "container/security/capabilities.h"
+#include "container/security/process_attrs.h"
+#include "container/security/rlimits.h"
+#include "container/security/seccomp.h"
+#include "nsexec/bootstrap.h"
+#include "sys/exec.h"
+#include "sys/file.h"
+#include "sys/mount.h"
+#include "sys/ns.h"
+#include "sys/security.h"
+#include "sys/socket.h"
+#include "sys/tty.h"
+
+namespace hull::container {
+
+using base::Error;
+using base::fail;
+using base::Result;
+using sys::FdRef;
+using sys::UniqueFd;
+
+namespace {
+
+constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+bool has_env(const std::vector<std::string>& env, std::string_view name) {
+  for (const auto& e : env)
+    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=') return true;
+  return false;
+}
+
+std::string env_value(const std::vector<std::string>& env, std::string_view name) {
+  for (const auto& e : env)
+    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
+      return e.substr(name.size() + 1);
+  return {};
+}
+
+// HOME from the container's /etc/passwd, like runc; "/" when the user has no entry.
+std::string home_of(uid_t uid) {
+  auto passwd = sys::read_file("/etc/passwd");
+  if (!passwd.has_value()) return "/";
+  size_t pos = 0;
+  while (pos < passwd->size()) {
+    size_t end = passwd->find('\n', pos);
+    if (end == std::string::npos) end = passwd->size();
+    std::string_view line(passwd->data() + pos, end - pos);
+    pos = end + 1;
+    // name:pw:uid:gid:gecos:home:shell
+    std::string_view f[7];
+    size_t n = 0, start = 0;
+    for (size_t i = 0; i <= line.size() && n < 7; ++i) {
+      if (i == line.size() || line[i] == ':') {
+        f[n++] = line.substr(start, i - start);
+        start = i + 1;
+      }
+    }
+    if (n >= 6 && f[2] == std::to_string(uid)) return std::string(f[5]);
+  }
+  return "/";
+}
+
+// Writes a /proc file of our own through a descriptor proven to be procfs, so a mount over /proc
+// in the container cannot redirect the write (CVE-2025-52881).
+Result<> write_proc_self(const std::string& name, std::string_view value) {
+  std::string path = "/proc/self/" + name;
+  UniqueFd fd = TRY(sys::open(path, O_WRONLY | O_NOFOLLOW));
+  struct statfs sfs {};
+  if (::fstatfs(fd.get(), &sfs) < 0) return fail(Error::from_errno(errno, "fstatfs", path));
+  if (sfs.f_type != PROC_SUPER_MAGIC)
+    return fail(Error::invalid(fmt::format("{} is not on procfs: refusing to write it", path)));
+  return sys::write_all(fd, value, path);
+}
+
+}  // namespace
+
+Result<> setup_process_and_exec(InitContext& ctx, UniqueFd start_conn_unused) {
+  (void)start_conn_unused;
+  const Process& p = *ctx.process;
+  if (p.args.empty()) return fail(Error::invalid(".process.args: must not be empty"));
+
+  // cwd inside the container root; created when missing, like runc.
+  UniqueFd cwd = TRY(ensure_in_root(ctx.root_fd, p.cwd.empty() ? "/" : p.cwd, PathKind::Directory)
+                         .map_error(base::context("process.cwd " + p.cwd)));
+  TRY(sys::fchdir(cwd, p.cwd));
+
+  std::vector<std::string> env = p.env;
+  for (const auto& e : ctx.extra_env) env.push_back(e);
+  if (!has_env(env, "HOME")) env.push_back("HOME=" + home_of(p.user.uid));
+  std::string path_env = has_env(env, "PATH") ? env_value(env, "PATH") : kDefaultPath;
+  std::string exe = TRY(sys::look_path(p.args[0], path_env));
+
+  auto rlimits = TRY(security::prepare_rlimits(p.rlimits));
+  TRY(security::apply_rlimits(rlimits));
+  if (p.oom_score_adj && ctx.is_exec)
+    TRY(write_proc_self("oom_score_adj", std::to_string(*p.oom_score_adj)));
+  int last_cap = security::last_cap();
+  security::CapSets caps =
+      TRY(security::resolve_capabilities(p.capabilities.value_or(Capabilities{}), last_cap));
+
+  std::optional<security::SeccompProgram> seccomp;
+  const Config& cfg = *ctx.config;
+  if (cfg.linux && cfg.linux->seccomp) seccomp = TRY(security::compile_seccomp(*cfg.linux->seccomp));
+  // Without no_new_privs a filter may only be loaded with CAP_SYS_ADMIN: load it while we have it.
+  if (seccomp && !p.no_new_privileges) (void)TRY(security::load_seccomp(*seccomp));
+
+  if (ctx.console_slave) {
+    TRY(sys::make_controlling_tty(ctx.console_slave));
+    for (int fd = 0; fd < 3; ++fd) TRY(sys::dup2(ctx.console_slave, fd));
+    ctx.console_slave.reset();
+  } else if (!ctx.is_exec) {
+    // The container's session, as runc gives it; its stdio stays the caller's.
+    (void)::setsid();
+  }
+
+  std::vector<gid_t> groups(p.user.additional_gids.begin(), p.user.additional_gids.end());
+  bool can_setgroups = !(ctx.clone_flags & CLONE_NEWUSER) || !ctx.setgroups_denied;
+  TRY(security::switch_user_keep_caps(p.user.uid, p.user.gid, groups, caps, last_cap, can_setgroups));
+  TRY(security::apply_no_new_privileges(p.no_new_privileges));
+  ::umask(static_cast<mode_t>(p.user.umask.value_or(022)));
+
+  if (!ctx.is_exec) {
+    // Ready: `create` returns; wait for `start` to connect to the exec socket.
+    TRY(sys::write_all(ctx.sync_fd, std::string(1, kMsgReady), "sync socket"));
+    UniqueFd conn = TRY(sys::accept(ctx.exec_listener_fd, "exec socket"));
+    ctx.report_fd = conn.get();
+    auto msg = TRY(sys::recv_with_fds(conn, 1 << 16, "exec socket"));
+    if (msg.data.empty() || msg.data[0] != kMsgStart)
+      return fail(Error::protocol("exec socket: expected a start request"));
+    if (cfg.hooks && !cfg.hooks->start_container.empty())
+      TRY(run_hooks("startContainer", cfg.hooks->start_container, std::string_view(msg.data).substr(1)));
+    (void)conn.release();  // CLOEXEC: its closing at exec tells `start` the exec happened
+  } else {
+    TRY(sys::write_all(ctx.sync_fd, std::string(1, kMsgReady), "sync socket"));
+  }
+
+  if (seccomp && p.no_new_privileges) (void)TRY(security::load_seccomp(*seccomp));
+  // No host fd may reach the container beyond stdio and the preserved ones (CVE-2024-21626).
+  TRY(sys::cloexec_from(3 + ctx.preserve_fds));
+  return sys::execve(exe, p.args, env);
+}
+
+}  // namespace hull::container

@@ -1,0 +1,109 @@
+#include "container/mount_options.h"
+
+#include <linux/mount.h>
+#include <sys/mount.h>
+
+#include <string_view>
+
+namespace hull::container {
+
+namespace {
+
+struct AttrOption {
+  std::string_view name;
+  bool clear;
+  uint64_t attr;
+};
+
+// Options that are per-mount attributes rather than filesystem options.
+constexpr AttrOption kAttrOptions[] = {
+    {"ro", false, MOUNT_ATTR_RDONLY},       {"rw", true, MOUNT_ATTR_RDONLY},
+    {"nosuid", false, MOUNT_ATTR_NOSUID},   {"suid", true, MOUNT_ATTR_NOSUID},
+    {"nodev", false, MOUNT_ATTR_NODEV},     {"dev", true, MOUNT_ATTR_NODEV},
+    {"noexec", false, MOUNT_ATTR_NOEXEC},   {"exec", true, MOUNT_ATTR_NOEXEC},
+    {"nodiratime", false, MOUNT_ATTR_NODIRATIME}, {"diratime", true, MOUNT_ATTR_NODIRATIME},
+    {"nosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW}, {"symfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
+};
+
+struct PropagationOption {
+  std::string_view name;
+  uint64_t type;
+  bool recursive;
+};
+
+constexpr PropagationOption kPropagation[] = {
+    {"private", MS_PRIVATE, false},       {"rprivate", MS_PRIVATE, true},
+    {"shared", MS_SHARED, false},         {"rshared", MS_SHARED, true},
+    {"slave", MS_SLAVE, false},           {"rslave", MS_SLAVE, true},
+    {"unbindable", MS_UNBINDABLE, false}, {"runbindable", MS_UNBINDABLE, true},
+};
+
+}  // namespace
+
+base::Result<MountOptions> parse_mount_options(const Mount& m) {
+  MountOptions out;
+  out.bind = m.type == "bind";
+  for (const auto& opt : m.options) {
+    if (opt == "bind") {
+      out.bind = true;
+      continue;
+    }
+    if (opt == "rbind") {
+      out.bind = out.recursive = true;
+      continue;
+    }
+    if (opt == "idmap" || opt == "ridmap") {
+      out.idmap = true;
+      out.ridmap = opt == "ridmap";
+      continue;
+    }
+    // Access-time options are one field in mount_attr: setting one clears the others.
+    if (opt == "relatime" || opt == "noatime" || opt == "strictatime") {
+      out.attr_clr |= MOUNT_ATTR__ATIME;
+      out.attr_set = (out.attr_set & ~static_cast<uint64_t>(MOUNT_ATTR__ATIME)) |
+                     (opt == "relatime" ? MOUNT_ATTR_RELATIME
+                      : opt == "noatime" ? MOUNT_ATTR_NOATIME
+                                         : MOUNT_ATTR_STRICTATIME);
+      continue;
+    }
+    if (opt == "atime" || opt == "norelatime" || opt == "nostrictatime") continue;  // defaults
+    // runc extensions and no-ops for the new mount API.
+    if (opt == "tmpcopyup" || opt == "remount" || opt == "defaults" || opt == "async" ||
+        opt == "loud" || opt == "nomand")
+      continue;
+    bool handled = false;
+    for (const auto& a : kAttrOptions) {
+      if (opt == a.name) {
+        if (a.clear) {
+          out.attr_clr |= a.attr;
+          out.attr_set &= ~a.attr;
+        } else {
+          out.attr_set |= a.attr;
+          out.attr_clr &= ~a.attr;
+        }
+        handled = true;
+        break;
+      }
+    }
+    for (const auto& p : kPropagation) {
+      if (opt == p.name) {
+        out.propagation = p.type;
+        out.propagation_recursive = p.recursive;
+        handled = true;
+        break;
+      }
+    }
+    if (handled) continue;
+    // Superblock flags that fsconfig knows by name ("sync", "dirsync", "mand", "silent") and all
+    // filesystem-specific options go to fsconfig; a bind mount has no filesystem options.
+    if (out.bind && opt.find('=') == std::string::npos && (opt == "sync" || opt == "dirsync" ||
+                                                           opt == "mand" || opt == "silent"))
+      continue;
+    out.fs_options.push_back(opt);
+  }
+  // Like runc, filesystem data on a bind mount is ignored: the source's filesystem is reused.
+  if (out.bind) out.fs_options.clear();
+  return out;
+}
+
+}  // namespace hull::container

@@ -1,0 +1,339 @@
+// The container's filesystem, built in init's new mount namespace: propagation, the rootfs bind,
+// the config's mounts (new mount API, attached by fd), /dev, the console, then pivot_root and the
+// masked and read-only paths.
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "container/cgroups/mountinfo.h"
+#include "container/init.h"
+#include "container/mount_options.h"
+#include "container/rootfs_path.h"
+#include "sys/file.h"
+#include "sys/mount.h"
+#include "sys/ns.h"
+#include "sys/socket.h"
+#include "sys/tty.h"
+
+namespace hull::container {
+
+using base::Error;
+using base::fail;
+using base::Result;
+using sys::FdRef;
+using sys::UniqueFd;
+
+namespace {
+
+Result<unsigned long> root_propagation(const std::string& name) {
+  if (name.empty() || name == "rslave") return MS_SLAVE | MS_REC;
+  if (name == "slave") return MS_SLAVE;
+  if (name == "rprivate") return MS_PRIVATE | MS_REC;
+  if (name == "private") return MS_PRIVATE;
+  if (name == "rshared") return MS_SHARED | MS_REC;
+  if (name == "shared") return MS_SHARED;
+  if (name == "runbindable") return MS_UNBINDABLE | MS_REC;
+  if (name == "unbindable") return MS_UNBINDABLE;
+  return fail(Error::invalid(fmt::format(".linux.rootfsPropagation: unknown value \"{}\"", name)));
+}
+
+std::string describe(const Mount& m) {
+  return fmt::format("{} on {}", m.type.empty() ? (m.source.empty() ? "none" : m.source) : m.type,
+                     m.destination);
+}
+
+Result<> attach(UniqueFd mnt, const MountOptions& o, FdRef target, const std::string& what) {
+  if (o.propagation != 0)
+    TRY(sys::mount_setattr(mnt, "", 0, 0, o.propagation, o.propagation_recursive, what));
+  return sys::move_mount(mnt, target, what);
+}
+
+Result<> mount_bind(FdRef root, const Mount& m, const MountOptions& o) {
+  std::string what = fmt::format("bind {} on {}", m.source, m.destination);
+  struct stat st = TRY(sys::fstatat(AT_FDCWD, m.source, 0).map_error(base::context(what)));
+  UniqueFd target = TRY(ensure_in_root(root, m.destination,
+                                       S_ISDIR(st.st_mode) ? PathKind::Directory : PathKind::File));
+  UniqueFd tree = TRY(sys::open_tree_clone(AT_FDCWD, m.source, o.recursive, what));
+  if (o.attr_set != 0 || o.attr_clr != 0)
+    TRY(sys::mount_setattr(tree, "", o.attr_set, o.attr_clr, 0, o.recursive, what));
+  return attach(std::move(tree), o, target, what);
+}
+
+Result<> mount_fs(FdRef root, const Mount& m, const MountOptions& o) {
+  std::string what = describe(m);
+  UniqueFd target = TRY(ensure_in_root(root, m.destination, PathKind::Directory));
+  UniqueFd mnt = TRY(sys::fs_mount(m.type, m.source, o.fs_options, o.attr_set, what));
+  return attach(std::move(mnt), o, target, what);
+}
+
+// A "cgroup" mount: on v1/hybrid hosts a tmpfs holding one mount per hierarchy, as runc does; on
+// a pure cgroup2 host one cgroup2 mount. With a cgroup namespace each hierarchy is mounted fresh
+// (the namespace makes the container's cgroup its root); without one, the container's own cgroup
+// directories are bound in.
+Result<> mount_cgroups(InitContext& ctx, FdRef root, const Mount& m, const MountOptions& o) {
+  std::string what = describe(m);
+  bool own_ns = (ctx.clone_flags & CLONE_NEWCGROUP) != 0;
+  auto layout = TRY(cgroups::detect_cgroup_layout());
+  auto bind_own = [&](const std::string& controller, const std::string& mountpoint,
+                      FdRef target) -> Result<> {
+    auto it = ctx.cgroup_paths.find(controller);
+    std::string src = it != ctx.cgroup_paths.end() ? it->second : mountpoint;
+    UniqueFd tree = TRY(sys::open_tree_clone(AT_FDCWD, src, false, what));
+    TRY(sys::mount_setattr(tree, "", o.attr_set, o.attr_clr, 0, false, what));
+    return sys::move_mount(tree, target, what);
+  };
+  if (layout.mode() == cgroups::Mode::V2) {
+    UniqueFd target = TRY(ensure_in_root(root, m.destination, PathKind::Directory));
+    if (!own_ns) return bind_own("", *layout.unified, target);
+    UniqueFd mnt = TRY(sys::fs_mount("cgroup2", "cgroup", {}, o.attr_set, what));
+    return sys::move_mount(mnt, target, what);
+  }
+  UniqueFd target = TRY(ensure_in_root(root, m.destination, PathKind::Directory));
+  UniqueFd tmpfs = TRY(sys::fs_mount("tmpfs", "tmpfs", {"mode=755"},
+                                     o.attr_set & ~static_cast<uint64_t>(MOUNT_ATTR_RDONLY), what));
+  TRY(sys::move_mount(tmpfs, target, what));
+  UniqueFd dir = TRY(open_in_root(root, m.destination));  // now the tmpfs root
+  UniqueFd dir_rw = TRY(sys::openat(dir, ".", O_RDONLY | O_DIRECTORY));
+  // One mount per hierarchy: group controllers by mount point.
+  std::map<std::string, std::vector<std::string>> hierarchies;
+  for (const auto& [controller, mountpoint] : layout.v1) hierarchies[mountpoint].push_back(controller);
+  for (const auto& [mountpoint, controllers] : hierarchies) {
+    std::string name = mountpoint.substr(mountpoint.rfind('/') + 1);
+    TRY(sys::mkdirat(dir_rw, name, 0755));
+    UniqueFd sub = TRY(sys::openat(dir_rw, name, O_PATH | O_NOFOLLOW | O_DIRECTORY));
+    if (own_ns) {
+      UniqueFd mnt = TRY(sys::fs_mount("cgroup", "cgroup", controllers, o.attr_set, what + "/" + name));
+      TRY(sys::move_mount(mnt, sub, what + "/" + name));
+    } else {
+      TRY(bind_own(controllers.front(), mountpoint, sub));
+    }
+    // Co-mounted controllers ("cpu,cpuacct") are reachable by each name, as on the host.
+    if (controllers.size() > 1) {
+      for (const auto& c : controllers) {
+        std::string link = c.rfind("name=", 0) == 0 ? c.substr(5) : c;
+        if (link != name) TRY(sys::symlinkat(name, dir_rw, link));
+      }
+    }
+  }
+  if (layout.unified) {
+    TRY(sys::mkdirat(dir_rw, "unified", 0755));
+    UniqueFd sub = TRY(sys::openat(dir_rw, "unified", O_PATH | O_NOFOLLOW | O_DIRECTORY));
+    if (own_ns) {
+      UniqueFd mnt = TRY(sys::fs_mount("cgroup2", "cgroup", {}, o.attr_set, what + "/unified"));
+      TRY(sys::move_mount(mnt, sub, what + "/unified"));
+    } else {
+      TRY(bind_own("", *layout.unified, sub));
+    }
+  }
+  if (o.attr_set & MOUNT_ATTR_RDONLY)
+    TRY(sys::mount_setattr(dir, "", MOUNT_ATTR_RDONLY, 0, 0, false, what));
+  return {};
+}
+
+Result<> mount_one(InitContext& ctx, FdRef root, const Mount& m) {
+  MountOptions o = TRY(parse_mount_options(m));
+  if (m.type == "cgroup" || m.type == "cgroup2") return mount_cgroups(ctx, root, m, o);
+  if (o.bind) return mount_bind(root, m, o);
+  return mount_fs(root, m, o);
+}
+
+struct DefaultDevice {
+  const char* name;
+  unsigned major, minor;
+};
+constexpr DefaultDevice kDefaultDevices[] = {
+    {"/dev/null", 1, 3}, {"/dev/zero", 1, 5},   {"/dev/full", 1, 7},
+    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+};
+
+// Creates one device node exactly as configured. In a user namespace mknod is not allowed, so
+// the host's node is bound in instead (as runc does).
+Result<> create_device(InitContext& ctx, FdRef root, const Device& d) {
+  std::string what = "device " + d.path;
+  mode_t type;
+  if (d.type == "c" || d.type == "u") type = S_IFCHR;
+  else if (d.type == "b") type = S_IFBLK;
+  else if (d.type == "p") type = S_IFIFO;
+  else return fail(Error::invalid(fmt::format("{}: unknown device type \"{}\"", what, d.type)));
+  if (d.path.rfind("/dev/", 0) != 0 || d.path.find("..") != std::string::npos)
+    return fail(Error::invalid(fmt::format("{}: devices must be under /dev", what)));
+  size_t slash = d.path.rfind('/');
+  UniqueFd dir = TRY(ensure_in_root(root, d.path.substr(0, slash), PathKind::Directory));
+  UniqueFd dir_rw = TRY(sys::openat(dir, ".", O_RDONLY | O_DIRECTORY));
+  std::string name = d.path.substr(slash + 1);
+  (void)sys::unlinkat(dir_rw, name, 0);  // a node of the rootfs is replaced by the configured one
+  if (ctx.clone_flags & CLONE_NEWUSER) {
+    UniqueFd f = TRY(sys::openat(dir_rw, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644));
+    UniqueFd target = TRY(sys::openat(dir_rw, name, O_PATH | O_NOFOLLOW));
+    UniqueFd tree = TRY(sys::open_tree_clone(AT_FDCWD, d.path, false, what));
+    return sys::move_mount(tree, target, what);
+  }
+  mode_t mode = d.file_mode.value_or(0666) & 07777;
+  TRY(sys::mknodat(dir_rw, name, type | mode,
+                   makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor))));
+  TRY(sys::fchownat(dir_rw, name, d.uid.value_or(0), d.gid.value_or(0), AT_SYMLINK_NOFOLLOW));
+  return {};
+}
+
+bool has_mount_at(const Config& cfg, std::string_view dest) {
+  for (const auto& m : cfg.mounts)
+    if (m.destination == dest || m.destination == std::string(dest) + "/") return true;
+  return false;
+}
+
+Result<> setup_dev(InitContext& ctx, FdRef root) {
+  const Config& cfg = *ctx.config;
+  const std::vector<Device>& configured = cfg.linux ? cfg.linux->devices : std::vector<Device>{};
+  if (has_mount_at(cfg, "/dev")) {
+    for (const auto& dd : kDefaultDevices) {
+      bool overridden = false;
+      for (const auto& d : configured) overridden |= d.path == dd.name;
+      if (overridden) continue;
+      Device d;
+      d.type = "c";
+      d.path = dd.name;
+      d.major = dd.major;
+      d.minor = dd.minor;
+      d.file_mode = 0666;
+      TRY(create_device(ctx, root, d));
+    }
+    UniqueFd dev = TRY(open_in_root(root, "/dev"));
+    UniqueFd dev_rw = TRY(sys::openat(dev, ".", O_RDONLY | O_DIRECTORY));
+    const std::pair<const char*, const char*> links[] = {
+        {"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+        {"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"}};
+    for (const auto& [target, name] : links) {
+      auto r = sys::symlinkat(target, dev_rw, name);
+      if (!r.has_value() && r.error().errno_code() != EEXIST) return fail(std::move(r).error());
+    }
+    if (sys::exists("/proc/kcore")) (void)sys::symlinkat("/proc/kcore", dev_rw, "core");
+  }
+  for (const auto& d : configured) TRY(create_device(ctx, root, d));
+  return {};
+}
+
+}  // namespace
+
+// The pty for process.terminal, from the container's own devpts instance. The master goes to the
+// --console-socket; the slave becomes /dev/console and, later, the process's stdio.
+Result<> setup_console(InitContext& ctx, FdRef root) {
+  UniqueFd ptmx_path = TRY(open_in_root(root, "/dev/pts/ptmx"));
+  UniqueFd ptmx = TRY(sys::open(sys::fd_path(ptmx_path), O_RDWR | O_NOCTTY));
+  sys::PtyPair pty = TRY(sys::open_pty_peer(std::move(ptmx)));
+  const Process& p = *ctx.process;
+  if (p.console_size) TRY(sys::set_window_size(pty.master, p.console_size->height, p.console_size->width));
+  if (!ctx.is_exec) {
+    UniqueFd console = TRY(ensure_in_root(root, "/dev/console", PathKind::File));
+    UniqueFd tree = TRY(sys::open_tree_clone(pty.slave, "", false, "console"));
+    TRY(sys::move_mount(tree, console, "pty on /dev/console"));
+  }
+  int fds[] = {pty.master.get()};
+  TRY(sys::send_with_fds(ctx.console_fd, "/dev/ptmx", fds, "console socket"));
+  ctx.console_slave = std::move(pty.slave);
+  return {};
+}
+
+Result<> prepare_rootfs(InitContext& ctx) {
+  const Config& cfg = *ctx.config;
+  unsigned long prop = TRY(root_propagation(cfg.linux ? cfg.linux->rootfs_propagation : ""));
+  // Nothing mounted from here on may propagate back to the host.
+  TRY(sys::mount(nullptr, "/", nullptr, (prop & MS_SHARED) ? (MS_SLAVE | MS_REC) : prop, nullptr,
+                 "/ propagation"));
+  // pivot_root needs the new root to be a mount point.
+  TRY(sys::mount(ctx.rootfs.c_str(), ctx.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr,
+                 "bind rootfs " + ctx.rootfs));
+  ctx.root_fd = TRY(sys::open(ctx.rootfs, O_PATH | O_DIRECTORY));
+  for (size_t i = 0; i < cfg.mounts.size(); ++i) {
+    auto r = mount_one(ctx, ctx.root_fd, cfg.mounts[i]);
+    if (!r.has_value()) return fail(std::move(r).error().context(fmt::format(".mounts[{}]", i)));
+  }
+  TRY(setup_dev(ctx, ctx.root_fd));
+  if (ctx.process->terminal) {
+    if (ctx.console_fd < 0)
+      return fail(Error::invalid("process.terminal is true but no --console-socket was given"));
+    TRY(setup_console(ctx, ctx.root_fd));
+  }
+  if (!cfg.hostname.empty()) {
+    if (!((ctx.clone_flags | ctx.joined_flags) & CLONE_NEWUTS))
+      return fail(Error::invalid("unable to set hostname without a private UTS namespace"));
+    TRY(sys::sethostname(cfg.hostname));
+  }
+  if (!cfg.domainname.empty()) TRY(sys::setdomainname(cfg.domainname));
+  return {};
+}
+
+namespace {
+
+// maskedPaths: /dev/null over files, an empty read-only tmpfs over directories. The /dev/null we
+// bind must really be the null device (char 1:3), not a file the rootfs put there.
+Result<> mask_paths(const std::vector<std::string>& paths, FdRef root) {
+  if (paths.empty()) return {};
+  UniqueFd null;
+  for (const auto& p : paths) {
+    auto target = open_in_root(root, p);
+    if (!target.has_value()) {
+      if (target.error().errno_code() == ENOENT) continue;
+      return fail(std::move(target).error().context("masking " + p));
+    }
+    struct stat st = TRY(sys::fstat(*target, p));
+    if (S_ISDIR(st.st_mode)) {
+      UniqueFd mnt = TRY(sys::fs_mount("tmpfs", "tmpfs", {"size=0", "mode=0555"}, MOUNT_ATTR_RDONLY,
+                                       "tmpfs mask on " + p));
+      TRY(sys::move_mount(mnt, *target, "mask " + p));
+      continue;
+    }
+    if (!null) {
+      null = TRY(open_in_root(root, "/dev/null"));
+      struct stat ns = TRY(sys::fstat(null, "/dev/null"));
+      if (!S_ISCHR(ns.st_mode) || major(ns.st_rdev) != 1 || minor(ns.st_rdev) != 3)
+        return fail(Error::invalid("masking paths: /dev/null in the container is not the null device (char 1:3)"));
+    }
+    UniqueFd tree = TRY(sys::open_tree_clone(null, "", false, "/dev/null"));
+    TRY(sys::move_mount(tree, *target, "mask " + p));
+  }
+  return {};
+}
+
+// readonlyPaths: a read-only recursive bind of each path onto itself.
+Result<> readonly_paths(const std::vector<std::string>& paths, FdRef root) {
+  for (const auto& p : paths) {
+    auto target = open_in_root(root, p);
+    if (!target.has_value()) {
+      if (target.error().errno_code() == ENOENT) continue;
+      return fail(std::move(target).error().context("making " + p + " read-only"));
+    }
+    UniqueFd tree = TRY(sys::open_tree_clone(*target, "", true, "read-only " + p));
+    TRY(sys::mount_setattr(tree, "", MOUNT_ATTR_RDONLY, 0, 0, true, "read-only " + p));
+    TRY(sys::move_mount(tree, *target, "read-only " + p));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<> finalize_rootfs(InitContext& ctx) {
+  const Config& cfg = *ctx.config;
+  if (ctx.no_pivot) {
+    // MS_MOVE the rootfs over / and chroot into it; for hosts whose / cannot be pivoted (ramfs).
+    TRY(sys::fchdir(ctx.root_fd, ctx.rootfs));
+    TRY(sys::mount(ctx.rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr, "move rootfs to /"));
+    TRY(sys::chroot("."));
+  } else {
+    UniqueFd dir = TRY(sys::open(ctx.rootfs, O_RDONLY | O_DIRECTORY));
+    TRY(sys::pivot_root_here(dir));
+  }
+  ctx.root_fd = TRY(sys::open("/", O_PATH | O_DIRECTORY));
+  if (cfg.linux) {
+    TRY(mask_paths(cfg.linux->masked_paths, ctx.root_fd));
+    TRY(readonly_paths(cfg.linux->readonly_paths, ctx.root_fd));
+  }
+  if (cfg.root && cfg.root->readonly)
+    TRY(sys::mount_setattr(ctx.root_fd, "", MOUNT_ATTR_RDONLY, 0, 0, false, "read-only /"));
+  return {};
+}
+
+}  // namespace hull::container

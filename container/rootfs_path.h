@@ -1,0 +1,23 @@
+// Safe paths inside a container root. Every mount target, device node and masked path is opened
+// from the root's fd with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): a symlink planted in
+// the rootfs resolves inside it and can never lead out to the host (CVE-2021-30465 and kin).
+// Missing components are created one at a time and re-opened with O_NOFOLLOW, so a component
+// swapped for a symlink between mkdir and open is refused rather than followed.
+#pragma once
+
+#include <string>
+
+#include "base/result.h"
+#include "sys/unique_fd.h"
+
+namespace hull::container {
+
+enum class PathKind { Directory, File };
+
+// Opens `path` (absolute, inside the root) as O_PATH. ENOENT is an error with that errno.
+base::Result<sys::UniqueFd> open_in_root(sys::FdRef root, const std::string& path);
+// Opens `path`, creating it (and its parents) as `kind` when missing; an existing path of the
+// other kind is an error (ENOTDIR / EISDIR).
+base::Result<sys::UniqueFd> ensure_in_root(sys::FdRef root, const std::string& path, PathKind kind);
+
+}  // namespace hull::container
