@@ -180,9 +180,8 @@ TEST(CheckResponseTest, FailureNamesErrnoMessageAndLog) {
   r.cr_errmsg = "Can't open inventory";
   auto e = check_response(r, RequestType::Restore, "see /tmp/img/restore.log");
   EXPECT_THAT(e, FailedWith(ErrorKind::Child));
-  EXPECT_THAT(e, ErrorMessageHas(
-                     "criu RESTORE failed: errno 2 (ENOENT): Can't open inventory; see "
-                     "/tmp/img/restore.log"));
+  EXPECT_THAT(e, ErrorMessageHas("criu RESTORE failed: errno 2 (ENOENT): Can't open inventory; see "
+                                 "/tmp/img/restore.log"));
 }
 
 TEST(CheckResponseTest, AddsTheLastLoggedErrorWhenItDiffers) {
@@ -228,7 +227,8 @@ TEST(VersionTest, ParsesCriuDashV) {
 }
 
 TEST(VersionTest, RejectsOutputWithoutAVersion) {
-  EXPECT_THAT(parse_version_output("criu: command not found\n"), ErrorMessageHas("no \"Version:\""));
+  EXPECT_THAT(parse_version_output("criu: command not found\n"),
+              ErrorMessageHas("no \"Version:\""));
   EXPECT_THAT(parse_version_output("Version: x.y\n"), ErrorMessageHas("cannot parse"));
   EXPECT_THAT(parse_version_output("Version: 3\n"), FailedWith(ErrorKind::Protocol));
 }

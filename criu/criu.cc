@@ -33,7 +33,8 @@ bool take_number(std::string_view& s, int& out) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -60,7 +61,8 @@ Result<Version> parse_version_output(std::string_view text) {
         ok = take_number(v, parsed.sublevel);
       }
       if (!ok)
-        return fail(Error::protocol(fmt::format("criu -V: cannot parse version line \"{}\"", line)));
+        return fail(
+            Error::protocol(fmt::format("criu -V: cannot parse version line \"{}\"", line)));
       version = parsed;
     } else if (line.starts_with("GitID:")) {
       gitid = std::string(trim(line.substr(6)));
@@ -111,7 +113,8 @@ Result<> validate(const CriuOptions& opts, RequestType type) {
   if (type != RequestType::Restore && !opts.inherit_fds.empty())
     return fail(Error::invalid("criu: inherit_fds apply to restore only"));
   if (opts.log_file.find('/') != std::string::npos)
-    return fail(Error::invalid(fmt::format("criu: log_file \"{}\" must be a bare name", opts.log_file)));
+    return fail(
+        Error::invalid(fmt::format("criu: log_file \"{}\" must be a bare name", opts.log_file)));
   return {};
 }
 
@@ -140,8 +143,8 @@ Result<Version> version_from_cli(const std::string& path) {
   std::string text = TRY(sys::read_all(out.first, "criu -V output"));
   sys::ExitStatus status = TRY(child.wait());
   if (status.signal != 0 || status.code != 0)
-    return fail(Error::make(ErrorKind::Child,
-                            fmt::format("{} -V failed (exit status {})", path, status.shell_code())));
+    return fail(Error::make(
+        ErrorKind::Child, fmt::format("{} -V failed (exit status {})", path, status.shell_code())));
   return parse_version_output(text);
 }
 
@@ -176,10 +179,11 @@ Result<FeatureStatus> Criu::check_feature(std::string_view name) {
   Request req;
   req.type = RequestType::FeatureCheck;
   req.features = TRY(feature_query(name));
-  Response resp = TRY(run_one(m_path, req, nullptr).map_error(
-      base::context(fmt::format("checking criu feature {}", name))));
+  Response resp = TRY(run_one(m_path, req, nullptr)
+                          .map_error(base::context(fmt::format("checking criu feature {}", name))));
   if (!resp.features)
-    return fail(Error::protocol(fmt::format("criu answered FEATURE_CHECK {} without features", name)));
+    return fail(
+        Error::protocol(fmt::format("criu answered FEATURE_CHECK {} without features", name)));
   bool supported = (req.features->mem_track && resp.features->mem_track) ||
                    (req.features->lazy_pages && resp.features->lazy_pages) ||
                    (req.features->pidfd_store && resp.features->pidfd_store);

@@ -15,7 +15,8 @@
 //                exited non-zero / by a signal
 //   Unsupported  the installed criu or this kernel lacks what the request needs
 //   InvalidArgument  an option is wrong (e.g. no images_dir_fd)
-//   Any error returned by a CriuNotifyHandler is passed through with a "criu notify <script>" frame.
+//   Any error returned by a CriuNotifyHandler is passed through with a "criu notify <script>"
+//   frame.
 #pragma once
 
 #include <sys/types.h>
@@ -114,9 +115,9 @@ struct CriuOptions {
 // Answers criu's NOTIFY messages (its "action scripts"), which criu sends when a handler is given.
 // `script` is one of "pre-dump", "network-lock", "post-dump", "pre-restore", "setup-namespaces",
 // "post-setup-namespaces", "network-unlock", "pre-resume", "post-resume", "post-restore",
-// "status-ready", "query-ext-files", ...; `pid` is the restored init's pid for "setup-namespaces" and
-// "post-restore", else 0. An error makes hull answer notify_success=false, so criu rolls back (a
-// dump resumes the tasks); the call then returns that error.
+// "status-ready", "query-ext-files", ...; `pid` is the restored init's pid for "setup-namespaces"
+// and "post-restore", else 0. An error makes hull answer notify_success=false, so criu rolls back
+// (a dump resumes the tasks); the call then returns that error.
 struct CriuNotifyHandler {
   virtual ~CriuNotifyHandler() = default;
   virtual Result<> on_notify(std::string_view script, int32_t pid) = 0;

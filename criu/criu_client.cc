@@ -1,9 +1,8 @@
 #include "criu/criu_client.h"
 
 #include <fcntl.h>
-#include <signal.h>
-
 #include <fmt/format.h>
+#include <signal.h>
 
 #include <vector>
 
@@ -20,30 +19,47 @@ using base::fail;
 
 std::string_view request_type_name(RequestType type) {
   switch (type) {
-    case RequestType::Empty: return "EMPTY";
-    case RequestType::Dump: return "DUMP";
-    case RequestType::Restore: return "RESTORE";
-    case RequestType::Check: return "CHECK";
-    case RequestType::PreDump: return "PRE_DUMP";
-    case RequestType::PageServer: return "PAGE_SERVER";
-    case RequestType::Notify: return "NOTIFY";
-    case RequestType::CpuinfoDump: return "CPUINFO_DUMP";
-    case RequestType::CpuinfoCheck: return "CPUINFO_CHECK";
-    case RequestType::FeatureCheck: return "FEATURE_CHECK";
-    case RequestType::Version: return "VERSION";
-    case RequestType::WaitPid: return "WAIT_PID";
-    case RequestType::PageServerChild: return "PAGE_SERVER_CHLD";
-    case RequestType::SinglePreDump: return "SINGLE_PRE_DUMP";
+    case RequestType::Empty:
+      return "EMPTY";
+    case RequestType::Dump:
+      return "DUMP";
+    case RequestType::Restore:
+      return "RESTORE";
+    case RequestType::Check:
+      return "CHECK";
+    case RequestType::PreDump:
+      return "PRE_DUMP";
+    case RequestType::PageServer:
+      return "PAGE_SERVER";
+    case RequestType::Notify:
+      return "NOTIFY";
+    case RequestType::CpuinfoDump:
+      return "CPUINFO_DUMP";
+    case RequestType::CpuinfoCheck:
+      return "CPUINFO_CHECK";
+    case RequestType::FeatureCheck:
+      return "FEATURE_CHECK";
+    case RequestType::Version:
+      return "VERSION";
+    case RequestType::WaitPid:
+      return "WAIT_PID";
+    case RequestType::PageServerChild:
+      return "PAGE_SERVER_CHLD";
+    case RequestType::SinglePreDump:
+      return "SINGLE_PRE_DUMP";
   }
   return "unknown request type";
 }
 
 std::string default_log_file(RequestType type) {
   switch (type) {
-    case RequestType::Dump: return "dump.log";
+    case RequestType::Dump:
+      return "dump.log";
     case RequestType::PreDump:
-    case RequestType::SinglePreDump: return "pre-dump.log";
-    case RequestType::Restore: return "restore.log";
+    case RequestType::SinglePreDump:
+      return "pre-dump.log";
+    case RequestType::Restore:
+      return "restore.log";
     case RequestType::Empty:
     case RequestType::Check:
     case RequestType::PageServer:
@@ -53,7 +69,8 @@ std::string default_log_file(RequestType type) {
     case RequestType::FeatureCheck:
     case RequestType::Version:
     case RequestType::WaitPid:
-    case RequestType::PageServerChild: return "criu.log";
+    case RequestType::PageServerChild:
+      return "criu.log";
   }
   return "criu.log";
 }
@@ -108,7 +125,8 @@ Result<> check_response(const Response& resp, RequestType requested, std::string
     msg += fmt::format(": errno {} ({})", *resp.cr_errno, base::errno_name(*resp.cr_errno));
   std::string_view first = strip_log_prefix(resp.cr_errmsg);
   if (!first.empty()) msg += fmt::format(": {}", first);
-  if (!last_error.empty() && last_error != first) msg += fmt::format("; last error: {}", last_error);
+  if (!last_error.empty() && last_error != first)
+    msg += fmt::format("; last error: {}", last_error);
   if (!hint.empty()) msg += fmt::format("; {}", hint);
   return fail(Error::make(ErrorKind::Child, std::move(msg)));
 }
@@ -148,8 +166,9 @@ CriuClient::~CriuClient() {
 }
 
 Error CriuClient::unexpected_eof(RequestType type, const std::string& hint) {
-  std::string msg = fmt::format("unexpected EOF: criu closed the RPC socket before answering {} ({})",
-                                request_type_name(type), exit_description());
+  std::string msg =
+      fmt::format("unexpected EOF: criu closed the RPC socket before answering {} ({})",
+                  request_type_name(type), exit_description());
   if (!hint.empty()) msg += "; " + hint;
   return Error::protocol(std::move(msg));
 }
@@ -185,9 +204,9 @@ Result<CriuClient::Packet> CriuClient::receive(const Request& req, const std::st
     if (e.errno_code() == ECONNRESET) return fail(unexpected_eof(req.type, hint));
     // SEQPACKET keeps packet boundaries: a larger packet is cut and flagged MSG_TRUNC.
     if (e.kind() == ErrorKind::Protocol)
-      return fail(Error::protocol(fmt::format(
-          "{} truncated: the packet is larger than the {}-byte receive buffer", what,
-          kMaxResponseSize)));
+      return fail(Error::protocol(
+          fmt::format("{} truncated: the packet is larger than the {}-byte receive buffer", what,
+                      kMaxResponseSize)));
     return fail(std::move(e));
   }
   // criu never sends an empty packet: zero bytes is the peer's close.
@@ -198,8 +217,8 @@ Result<CriuClient::Packet> CriuClient::receive(const Request& req, const std::st
 
 Result<> CriuClient::answer_notify(const Notify& notify, std::vector<sys::UniqueFd>& fds,
                                    CriuNotifyHandler* handler,
-                                   std::optional<base::Error>& handler_error,
-                                   RequestType call_type, const std::string& hint) {
+                                   std::optional<base::Error>& handler_error, RequestType call_type,
+                                   const std::string& hint) {
   // After one handler failure criu is told to stop; later scripts are acknowledged as failed
   // without running the handler again.
   bool ok = !handler_error.has_value();
@@ -245,8 +264,8 @@ Result<Response> CriuClient::call(const Request& req, CriuNotifyHandler* handler
           if (handler_error) return fail(std::move(*handler_error));
           TRY(check_response(resp, req.type, hint, read_last_error(req)));
         }
-        return fail(Error::protocol(fmt::format("criu answered {} with an EMPTY response",
-                                                request_type_name(req.type))));
+        return fail(Error::protocol(
+            fmt::format("criu answered {} with an EMPTY response", request_type_name(req.type))));
       case RequestType::Dump:
       case RequestType::Restore:
       case RequestType::Check:
@@ -277,8 +296,8 @@ Result<> CriuClient::finish() {
   if (m_child.pid() <= 0) return {};
   sys::ExitStatus status = TRY(m_child.wait().map_error(base::context("waiting for criu")));
   if (status.signal != 0)
-    return fail(Error::make(ErrorKind::Child,
-                            fmt::format("criu ({}) was killed by signal {}", m_path, status.signal)));
+    return fail(Error::make(
+        ErrorKind::Child, fmt::format("criu ({}) was killed by signal {}", m_path, status.signal)));
   if (status.code != 0)
     return fail(Error::make(ErrorKind::Child,
                             fmt::format("criu ({}) exited with status {}", m_path, status.code)));

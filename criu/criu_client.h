@@ -90,7 +90,8 @@ class CriuClient {
  public:
   // Starts `<criu_path> swrk 3`: fd 3 is criu's end of the socketpair, fds 4, 5, ... are
   // `inherited` in order, stdio is /dev/null, every other fd is closed.
-  static Result<CriuClient> start(const std::string& criu_path, std::span<const int> inherited = {});
+  static Result<CriuClient> start(const std::string& criu_path,
+                                  std::span<const int> inherited = {});
   // A client over an existing socket and child: for tests that play criu's side with crafted
   // packets (faults that real criu cannot be made to produce).
   static CriuClient adopt(sys::UniqueFd socket, sys::ChildProcess child, std::string criu_path);

@@ -2,6 +2,8 @@
 // packets, and a shell stands in for the child. Truncated packets, EOF before an answer, wrong
 // response types and crashed criu processes are real faults that a working criu cannot be made
 // to produce on demand, so they are crafted here; the real round trips are in criu_test.cc.
+#include "criu/criu_client.h"
+
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -12,7 +14,6 @@
 #include <vector>
 
 #include "base/testing/matchers.h"
-#include "criu/criu_client.h"
 #include "criu/internal/codec.h"
 #include "criu/internal/rpc.pb.h"
 #include "sys/file.h"
@@ -188,7 +189,8 @@ TEST_F(FakeCriuTest, EofBeforeTheAnswerNamesCriusExitStatus) {
   auto resp = client.call(dump_request(), &handler);
   EXPECT_THAT(handler.calls, ElementsAre("pre-dump:0"));
   EXPECT_THAT(resp, FailedWith(ErrorKind::Protocol));
-  EXPECT_THAT(resp, ErrorMessageHas("unexpected EOF: criu closed the RPC socket before answering DUMP"));
+  EXPECT_THAT(resp,
+              ErrorMessageHas("unexpected EOF: criu closed the RPC socket before answering DUMP"));
   EXPECT_THAT(resp, ErrorMessageHas("criu exited with status 1"));
   EXPECT_THAT(resp, ErrorMessageHas("/dump.log"));
 }

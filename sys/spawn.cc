@@ -95,7 +95,8 @@ Result<ChildProcess> spawn(std::span<const std::string> argv, std::span<const in
   size_t got = TRY(read_some(err_pipe.first, buf, "spawn error pipe"));
   if (got == 0) return child;  // the pipe closed at exec: the program runs
   (void)child.wait();
-  if (got != sizeof child_errno) return fail(Error::protocol("spawn: short errno report from child"));
+  if (got != sizeof child_errno)
+    return fail(Error::protocol("spawn: short errno report from child"));
   return fail(Error::from_errno(child_errno, "execve", path));
 }
 

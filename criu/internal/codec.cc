@@ -80,9 +80,7 @@ void fill_options(const CriuOptions& o, RequestType type, criu_opts& pb) {
   pb.set_log_file(o.log_file.empty() ? default_log_file(type) : o.log_file);
 }
 
-bool known_type(int value) {
-  return criu_req_type_IsValid(value);
-}
+bool known_type(int value) { return criu_req_type_IsValid(value); }
 
 }  // namespace
 
@@ -119,7 +117,8 @@ Result<Response> decode_response(std::string_view bytes) {
     return fail(Error::protocol(fmt::format("malformed criu response ({} bytes): missing {}",
                                             bytes.size(), pb.InitializationErrorString())));
   if (!known_type(pb.type()))
-    return fail(Error::protocol(fmt::format("criu response of unknown type {}", static_cast<int>(pb.type()))));
+    return fail(Error::protocol(
+        fmt::format("criu response of unknown type {}", static_cast<int>(pb.type()))));
   Response r;
   r.type = static_cast<RequestType>(pb.type());
   r.success = pb.success();
