@@ -6,7 +6,7 @@
 
 #include <set>
 
-#include "container/config_reader.h"
+#include "container/internal/config_reader.h"
 #include "sys/file.h"
 
 namespace hull::container {

@@ -6,7 +6,7 @@
 #include <set>
 #include <utility>
 
-#include "container/config_reader.h"
+#include "container/internal/config_reader.h"
 
 namespace hull::container::detail {
 

@@ -1,4 +1,4 @@
-#include "container/config_reader.h"
+#include "container/internal/config_reader.h"
 
 #include <fmt/format.h>
 

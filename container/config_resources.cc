@@ -2,7 +2,7 @@
 // optional so that an update changes only what it names.
 #include <fmt/format.h>
 
-#include "container/config_reader.h"
+#include "container/internal/config_reader.h"
 
 namespace hull::container::detail {
 
