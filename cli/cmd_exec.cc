@@ -2,6 +2,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/pid_file.h"
+#include "cli/tty_proxy.h"
 #include "container/container.h"
 #include "container/security/sealed_exe.h"
 #include "sys/file.h"
@@ -71,11 +72,16 @@ Result<int> cmd_exec(Globals& g, Argv argv) {
   std::string id = a.positional()[0];
   TRY(container::security::ensure_sealed_self());
   // The container's lock is held only while the process is set up, not while it runs.
+  std::optional<sys::FdPair> console;
   auto child = [&]() -> Result<sys::ChildProcess> {
     container::Container c = TRY(container::Container::load(g.root, id));
     container::ExecOptions o;
     o.process = TRY(build_process(a, c.config()));
     o.console_socket = a.get_or("console-socket", "");
+    if (o.process.terminal && o.console_socket.empty() && !a.has("detach")) {
+      console = TRY(console_pair());
+      o.console_fd = console->second.get();
+    }
     if (auto p = a.get("preserve-fds")) o.preserve_fds = static_cast<int>(TRY(parse_int("preserve-fds", *p)));
     return c.exec(o);
   }();
@@ -85,8 +91,9 @@ Result<int> cmd_exec(Globals& g, Argv argv) {
     child->release();
     return 0;
   }
-  sys::ExitStatus st = TRY(child->wait());
-  return st.shell_code();
+  sys::UniqueFd master;
+  if (console) master = TRY(receive_master(console->first));
+  return supervise(*child, master.is_valid() ? sys::FdRef(master) : sys::FdRef(-1));
 }
 
 }  // namespace hull::cli

@@ -11,6 +11,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/pid_file.h"
+#include "cli/tty_proxy.h"
 #include "container/container.h"
 #include "container/security/sealed_exe.h"
 #include "sys/file.h"
@@ -51,30 +52,11 @@ Result<container::CreateOptions> create_options(const Globals& g, const Args& a,
   return o;
 }
 
-// Forwards signals to init until it exits; returns its exit status. Like runc's signal handler.
-Result<int> forward_and_wait(sys::ChildProcess& init) {
-  sigset_t set;
-  sigfillset(&set);
-  for (int s : {SIGCHLD, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT}) sigdelset(&set, s);
-  sigprocmask(SIG_BLOCK, &set, nullptr);
-  int sfd = ::signalfd(-1, &set, SFD_CLOEXEC);
-  sys::UniqueFd sig_fd(sfd);
-  for (;;) {
-    pollfd p[2] = {{init.pidfd().get(), POLLIN, 0}, {sig_fd.get(), POLLIN, 0}};
-    int n = ::poll(p, sig_fd ? 2 : 1, -1);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail(Error::from_errno(errno, "poll"));
-    }
-    if (p[0].revents) break;
-    if (sig_fd && (p[1].revents & POLLIN)) {
-      signalfd_siginfo info{};
-      if (::read(sig_fd.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info))
-        (void)init.signal(static_cast<int>(info.ssi_signo));
-    }
-  }
-  sys::ExitStatus st = TRY(init.wait());
-  return st.shell_code();
+// Whether the bundle's process asks for a terminal (read before create, for `run`'s own pty).
+Result<bool> wants_terminal(const std::string& bundle) {
+  std::string json = TRY(sys::read_file(bundle + "/config.json"));
+  auto cfg = container::parse_config(json);
+  return cfg.has_value() && cfg->process && cfg->process->terminal;
 }
 
 Result<int> create_or_run(Globals& g, Argv argv, bool run) {
@@ -84,6 +66,12 @@ Result<int> create_or_run(Globals& g, Argv argv, bool run) {
   TRY(container::security::ensure_sealed_self());
   bool foreground = run && !a.has("detach");
   o.keep_child = foreground;
+  // A terminal without --console-socket in the foreground: hull holds the pty itself.
+  std::optional<sys::FdPair> console;
+  if (foreground && o.console_socket.empty() && TRY(wants_terminal(o.bundle))) {
+    console = TRY(console_pair());
+    o.console_fd = console->second.get();
+  }
   auto created = container::Container::create(o);
   if (!created.has_value()) return fail(std::move(created).error().context(fmt::format("{} \"{}\"", g.command, o.id)));
   container::Container c = std::move(*created);
@@ -97,7 +85,9 @@ Result<int> create_or_run(Globals& g, Argv argv, bool run) {
   if (!foreground) return 0;
   sys::ChildProcess init = c.take_init();
   c.unlock();  // others may `state`, `kill` or `exec` while it runs
-  auto code = forward_and_wait(init);
+  sys::UniqueFd master;
+  if (console) master = TRY(receive_master(console->first));
+  auto code = supervise(init, master.is_valid() ? sys::FdRef(master) : sys::FdRef(-1));
   // runc run removes the container once its process is gone (unless --keep).
   if (!a.has("keep")) {
     auto again = container::Container::load(o.root, o.id);

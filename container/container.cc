@@ -83,8 +83,8 @@ Result<Status> Container::status() const {
   if (!start.has_value() || *start != m_state.init_start_time) return Status::Stopped;
   auto state = sys::process_state(pid);
   if (!state.has_value() || *state == 'Z' || *state == 'X') return Status::Stopped;
-  if (sys::exists(dir() + "/exec.sock")) return Status::Created;
   if (is_paused()) return Status::Paused;
+  if (sys::exists(dir() + "/exec.sock")) return Status::Created;
   return Status::Running;
 }
 

@@ -36,6 +36,7 @@ struct CreateOptions {
   std::string id;
   std::string bundle = ".";
   std::string console_socket;  // empty: no console socket
+  int console_fd = -1;         // or an already connected socket (borrowed), for `run`'s own pty
   int preserve_fds = 0;
   bool no_pivot = false;
   bool no_new_keyring = false;
@@ -46,6 +47,7 @@ struct CreateOptions {
 struct ExecOptions {
   Process process;
   std::string console_socket;
+  int console_fd = -1;  // or an already connected socket (borrowed)
   int preserve_fds = 0;
 };
 

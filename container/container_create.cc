@@ -10,6 +10,7 @@
 
 #include "base/cleanup.h"
 #include "container/cgroups/cgroups.h"
+#include "container/cgroups/devices.h"
 #include "container/container.h"
 #include "container/hooks.h"
 #include "container/init.h"
@@ -152,6 +153,7 @@ Result<Container> Container::create(const CreateOptions& opts) {
 
   UniqueFd console;
   if (!opts.console_socket.empty()) console = TRY(sys::unix_connect(opts.console_socket, SOCK_STREAM));
+  if (opts.console_fd >= 0) console = sys::UniqueFd(::fcntl(opts.console_fd, F_DUPFD_CLOEXEC, 3));
   auto sync = TRY(sys::socketpair(SOCK_SEQPACKET));
 
   if (!pid_ns_path.empty()) {
@@ -198,6 +200,10 @@ Result<Container> Container::create(const CreateOptions& opts) {
   auto handshake = [&]() -> Result<> {
     if (new_userns) TRY(write_id_maps(init.pid(), boot));
     TRY(cg->apply(init.pid()));
+    // Limits and the device allow-list are in place before init does anything.
+    Resources res = lx.resources.value_or(Resources{});
+    res.devices = cgroups::container_device_rules(res.devices, lx.devices);
+    TRY(cg->set(res));
     std::string msg(1, kMsgBootstrap);
     msg.append(reinterpret_cast<const char*>(boot_msg.data()), boot_msg.size());
     TRY(sys::write_all(sync.first, msg, "init sync socket"));

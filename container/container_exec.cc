@@ -69,6 +69,7 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
 
   UniqueFd console;
   if (!opts.console_socket.empty()) console = TRY(sys::unix_connect(opts.console_socket, SOCK_STREAM));
+  if (opts.console_fd >= 0) console = sys::UniqueFd(::fcntl(opts.console_fd, F_DUPFD_CLOEXEC, 3));
   if (opts.process.terminal && !console)
     return fail(Error::invalid("exec: --tty needs a --console-socket"));
   auto sync = TRY(sys::socketpair(SOCK_SEQPACKET));

@@ -1,4 +1,4 @@
-// Container::pause / resume through the cgroup freezer.
+// Container::pause / resume through the cgroup freezer (v1 freezer.state, v2 cgroup.freeze).
 #include "container/cgroups/cgroups.h"
 #include "container/container.h"
 
@@ -7,14 +7,33 @@ namespace hull::container {
 using base::Error;
 using base::fail;
 
-bool Container::is_paused() const { return false; }
+namespace {
+
+Result<std::unique_ptr<cgroups::Manager>> manager(const State& s) {
+  if (s.cgroup_paths.empty())
+    return fail(Error::unsupported(fmt::format("container \"{}\" has no cgroup to freeze", s.id)));
+  return cgroups::Manager::load(cgroups::CgroupPaths{s.cgroup_paths});
+}
+
+}  // namespace
+
+bool Container::is_paused() const {
+  auto cg = manager(m_state);
+  if (!cg.has_value()) return false;
+  auto st = (*cg)->freezer_state();
+  return st.has_value() && *st != cgroups::FreezerState::Thawed;
+}
 
 Result<> Container::pause() {
-  return fail(Error::unsupported("pause: the freezer is not wired up yet"));
+  TRY(require_status("pause", {Status::Running, Status::Created}));
+  auto cg = TRY(manager(m_state));
+  return cg->freeze().map_error(base::context(fmt::format("pause \"{}\"", m_state.id)));
 }
 
 Result<> Container::resume() {
-  return fail(Error::unsupported("resume: the freezer is not wired up yet"));
+  TRY(require_status("resume", {Status::Paused}));
+  auto cg = TRY(manager(m_state));
+  return cg->thaw().map_error(base::context(fmt::format("resume \"{}\"", m_state.id)));
 }
 
 }  // namespace hull::container
