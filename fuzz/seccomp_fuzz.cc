@@ -31,11 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   VERIFY(!prog->filter.empty() && prog->filter.size() <= BPF_MAXINSNS);
-  constexpr unsigned int kKnown = SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG |
-                                  SECCOMP_FILTER_FLAG_SPEC_ALLOW |
-                                  SECCOMP_FILTER_FLAG_NEW_LISTENER |
-                                  SECCOMP_FILTER_FLAG_TSYNC_ESRCH |
-                                  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+  constexpr unsigned int kKnown =
+      SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW |
+      SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_TSYNC_ESRCH |
+      SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
   VERIFY((prog->flags & ~kKnown) == 0);
   if (prog->has_notify()) VERIFY(!cfg->linux->seccomp->listener_path.empty());
   return 0;

@@ -67,8 +67,7 @@ Result<> capbset_drop(int cap) {
 }
 
 Result<> cap_ambient_clear_all() {
-  return prctl5(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0,
-                "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
+  return prctl5(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, "prctl(PR_CAP_AMBIENT_CLEAR_ALL)");
 }
 
 Result<> cap_ambient_raise(int cap) {
@@ -134,8 +133,9 @@ static_assert(sizeof(KernelSchedAttr) == 56);
 }  // namespace
 
 Result<> sched_setattr(pid_t pid, const SchedAttr& attr) {
-  KernelSchedAttr k{sizeof(KernelSchedAttr), attr.policy, attr.flags, attr.nice, attr.priority,
-                    attr.runtime, attr.deadline, attr.period, 0, 0};
+  KernelSchedAttr k{
+      sizeof(KernelSchedAttr), attr.policy, attr.flags, attr.nice, attr.priority, attr.runtime,
+      attr.deadline,           attr.period, 0,          0};
   // SAFETY: k.size tells the kernel how much of the struct to read.
   if (::syscall(SYS_sched_setattr, pid, &k, 0U) < 0)
     return fail(Error::from_errno(errno, "sched_setattr"));

@@ -18,20 +18,47 @@ namespace {
 
 // Indexed by capability number (include/uapi/linux/capability.h).
 constexpr std::array<std::string_view, 41> kNames = {
-    "CAP_CHOWN",           "CAP_DAC_OVERRIDE",      "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",          "CAP_FSETID",            "CAP_KILL",
-    "CAP_SETGID",          "CAP_SETUID",            "CAP_SETPCAP",
-    "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",  "CAP_NET_BROADCAST",
-    "CAP_NET_ADMIN",       "CAP_NET_RAW",           "CAP_IPC_LOCK",
-    "CAP_IPC_OWNER",       "CAP_SYS_MODULE",        "CAP_SYS_RAWIO",
-    "CAP_SYS_CHROOT",      "CAP_SYS_PTRACE",        "CAP_SYS_PACCT",
-    "CAP_SYS_ADMIN",       "CAP_SYS_BOOT",          "CAP_SYS_NICE",
-    "CAP_SYS_RESOURCE",    "CAP_SYS_TIME",          "CAP_SYS_TTY_CONFIG",
-    "CAP_MKNOD",           "CAP_LEASE",             "CAP_AUDIT_WRITE",
-    "CAP_AUDIT_CONTROL",   "CAP_SETFCAP",           "CAP_MAC_OVERRIDE",
-    "CAP_MAC_ADMIN",       "CAP_SYSLOG",            "CAP_WAKE_ALARM",
-    "CAP_BLOCK_SUSPEND",   "CAP_AUDIT_READ",        "CAP_PERFMON",
-    "CAP_BPF",             "CAP_CHECKPOINT_RESTORE",
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_SETGID",
+    "CAP_SETUID",
+    "CAP_SETPCAP",
+    "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_ADMIN",
+    "CAP_NET_RAW",
+    "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER",
+    "CAP_SYS_MODULE",
+    "CAP_SYS_RAWIO",
+    "CAP_SYS_CHROOT",
+    "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT",
+    "CAP_SYS_ADMIN",
+    "CAP_SYS_BOOT",
+    "CAP_SYS_NICE",
+    "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME",
+    "CAP_SYS_TTY_CONFIG",
+    "CAP_MKNOD",
+    "CAP_LEASE",
+    "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL",
+    "CAP_SETFCAP",
+    "CAP_MAC_OVERRIDE",
+    "CAP_MAC_ADMIN",
+    "CAP_SYSLOG",
+    "CAP_WAKE_ALARM",
+    "CAP_BLOCK_SUSPEND",
+    "CAP_AUDIT_READ",
+    "CAP_PERFMON",
+    "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
 };
 static_assert(CAP_CHECKPOINT_RESTORE == 40 && kNames.size() == 41);
 
@@ -45,12 +72,13 @@ Result<> resolve_list(const std::vector<std::string>& names, std::string_view se
   for (size_t i = 0; i < names.size(); ++i) {
     auto cap = capability_from_name(names[i]);
     if (!cap)
-      return fail(Error::invalid(fmt::format(".process.capabilities.{}[{}]: unknown capability \"{}\"",
-                                             set_name, i, names[i])));
+      return fail(Error::invalid(fmt::format(
+          ".process.capabilities.{}[{}]: unknown capability \"{}\"", set_name, i, names[i])));
     if (*cap > kernel_last_cap) {
-      warnings.push_back(fmt::format("{} in process.capabilities.{} is not supported by this "
-                                     "kernel (last capability {}): ignored",
-                                     names[i], set_name, kernel_last_cap));
+      warnings.push_back(
+          fmt::format("{} in process.capabilities.{} is not supported by this "
+                      "kernel (last capability {}): ignored",
+                      names[i], set_name, kernel_last_cap));
       continue;
     }
     mask |= bit(*cap);
@@ -114,9 +142,10 @@ Result<CapSets> resolve_capabilities(const Capabilities& caps, std::optional<int
   for (int cap = 0; cap <= last && cap < 64; ++cap) {
     if ((s.ambient & bit(cap)) && !(raisable & bit(cap))) {
       s.ambient &= ~bit(cap);
-      s.warnings.push_back(fmt::format("ambient capability {} is not both permitted and "
-                                       "inheritable: ignored",
-                                       capability_name(cap)));
+      s.warnings.push_back(
+          fmt::format("ambient capability {} is not both permitted and "
+                      "inheritable: ignored",
+                      capability_name(cap)));
     }
   }
   return s;

@@ -34,8 +34,8 @@ struct CapSets {
 };
 
 // Resolves the names. A name that is not a capability at all is an InvalidArgument error naming
-// the entry (".process.capabilities.bounding[2]: unknown capability \"CAP_FOO\""). `kernel_last_cap`
-// defaults to last_cap().
+// the entry (".process.capabilities.bounding[2]: unknown capability \"CAP_FOO\"").
+// `kernel_last_cap` defaults to last_cap().
 Result<CapSets> resolve_capabilities(const Capabilities& caps,
                                      std::optional<int> kernel_last_cap = std::nullopt);
 

@@ -102,8 +102,9 @@ TEST(CapabilitiesTest, ResolveBuildsMasks) {
 TEST(CapabilitiesTest, UnknownNameIsAnErrorNamingTheEntry) {
   Capabilities c;
   c.permitted = {"CAP_KILL", "CAP_CHOWN", "CAP_FLY"};
-  EXPECT_THAT(resolve_capabilities(c, 40),
-              ErrorMessageHas(R"(.process.capabilities.permitted[2]: unknown capability "CAP_FLY")"));
+  EXPECT_THAT(
+      resolve_capabilities(c, 40),
+      ErrorMessageHas(R"(.process.capabilities.permitted[2]: unknown capability "CAP_FLY")"));
 }
 
 TEST(CapabilitiesTest, CapsPastTheKernelAreDroppedWithAWarning) {

@@ -32,8 +32,8 @@ constexpr std::array<std::pair<std::string_view, uint64_t>, 7> kSchedFlags = {{
     {"SCHED_FLAG_UTIL_CLAMP_MIN", 0x20},
     {"SCHED_FLAG_UTIL_CLAMP_MAX", 0x40},
 }};
-constexpr int kIoprioClassShift = 13;     // include/uapi/linux/ioprio.h
-constexpr int kIoprioWhoProcess = 1;      // IOPRIO_WHO_PROCESS
+constexpr int kIoprioClassShift = 13;  // include/uapi/linux/ioprio.h
+constexpr int kIoprioWhoProcess = 1;   // IOPRIO_WHO_PROCESS
 
 template <typename Table>
 auto lookup(const Table& table, std::string_view name) -> std::optional<decltype(table[0].second)> {
@@ -46,12 +46,12 @@ auto lookup(const Table& table, std::string_view name) -> std::optional<decltype
 
 Result<unsigned long> prepare_personality(const Personality& p) {
   if (!p.flags.empty())
-    return fail(Error::invalid(fmt::format(".linux.personality.flags[0]: unsupported flag \"{}\"",
-                                           p.flags[0])));
+    return fail(Error::invalid(
+        fmt::format(".linux.personality.flags[0]: unsupported flag \"{}\"", p.flags[0])));
   if (p.domain == "LINUX") return static_cast<unsigned long>(PER_LINUX);
   if (p.domain == "LINUX32") return static_cast<unsigned long>(PER_LINUX32);
-  return fail(Error::invalid(
-      fmt::format(".linux.personality.domain: unknown domain \"{}\" (LINUX or LINUX32)", p.domain)));
+  return fail(Error::invalid(fmt::format(
+      ".linux.personality.domain: unknown domain \"{}\" (LINUX or LINUX32)", p.domain)));
 }
 
 Result<> apply_personality(unsigned long persona) { return sys::personality(persona); }
@@ -60,22 +60,22 @@ Result<sys::SchedAttr> prepare_scheduler(const Scheduler& s) {
   constexpr std::string_view kPath = ".process.scheduler";
   auto policy = lookup(kPolicies, s.policy);
   if (!policy)
-    return fail(Error::invalid(s.policy.empty()
-                                   ? fmt::format("{}.policy: required", kPath)
-                                   : fmt::format("{}.policy: unknown policy \"{}\"", kPath, s.policy)));
+    return fail(Error::invalid(
+        s.policy.empty() ? fmt::format("{}.policy: required", kPath)
+                         : fmt::format("{}.policy: unknown policy \"{}\"", kPath, s.policy)));
   sys::SchedAttr attr;
   attr.policy = *policy;
   for (size_t i = 0; i < s.flags.size(); ++i) {
     auto flag = lookup(kSchedFlags, s.flags[i]);
     if (!flag)
-      return fail(Error::invalid(
-          fmt::format("{}.flags[{}]: unknown flag \"{}\"", kPath, i, s.flags[i])));
+      return fail(
+          Error::invalid(fmt::format("{}.flags[{}]: unknown flag \"{}\"", kPath, i, s.flags[i])));
     attr.flags |= *flag;
   }
   const int32_t nice = s.nice.value_or(0);
   if ((s.policy == "SCHED_OTHER" || s.policy == "SCHED_BATCH") && (nice < -20 || nice > 19))
-    return fail(Error::invalid(fmt::format("{}.nice: {} out of range (-20..19) for {}", kPath, nice,
-                                           s.policy)));
+    return fail(Error::invalid(
+        fmt::format("{}.nice: {} out of range (-20..19) for {}", kPath, nice, s.policy)));
   attr.nice = nice;
   const int32_t priority = s.priority.value_or(0);
   if (priority != 0 && s.policy != "SCHED_FIFO" && s.policy != "SCHED_RR")
@@ -88,8 +88,8 @@ Result<sys::SchedAttr> prepare_scheduler(const Scheduler& s) {
   attr.deadline = s.deadline.value_or(0);
   attr.period = s.period.value_or(0);
   if (s.policy != "SCHED_DEADLINE" && (attr.runtime || attr.deadline || attr.period))
-    return fail(Error::invalid(fmt::format(
-        "{}: runtime, deadline and period are only for SCHED_DEADLINE", kPath)));
+    return fail(Error::invalid(
+        fmt::format("{}: runtime, deadline and period are only for SCHED_DEADLINE", kPath)));
   return attr;
 }
 
@@ -104,8 +104,8 @@ Result<int> prepare_io_priority(const IoPriority& p) {
   } else if (p.io_class == "IOPRIO_CLASS_IDLE") {
     cls = 3;
   } else {
-    return fail(Error::invalid(
-        fmt::format(".process.ioPriority.class: unknown class \"{}\"", p.io_class)));
+    return fail(
+        Error::invalid(fmt::format(".process.ioPriority.class: unknown class \"{}\"", p.io_class)));
   }
   if (p.priority < 0 || p.priority > 7)
     return fail(Error::invalid(
@@ -117,8 +117,8 @@ Result<> apply_io_priority(int ioprio) { return sys::ioprio_set(kIoprioWhoProces
 
 Result<std::string> prepare_oom_score_adj(int32_t value) {
   if (value < -1000 || value > 1000)
-    return fail(Error::invalid(
-        fmt::format(".process.oomScoreAdj: {} out of range (-1000..1000)", value)));
+    return fail(
+        Error::invalid(fmt::format(".process.oomScoreAdj: {} out of range (-1000..1000)", value)));
   return std::to_string(value);
 }
 

@@ -36,7 +36,8 @@ TEST(PersonalityTest, DomainsAndErrors) {
   p.domain = "LINUX";
   EXPECT_EQ(prepare_personality(p).value_or(99), static_cast<unsigned long>(PER_LINUX));
   p.domain = "BSD";
-  EXPECT_THAT(prepare_personality(p), ErrorMessageHas(R"(.linux.personality.domain: unknown domain "BSD")"));
+  EXPECT_THAT(prepare_personality(p),
+              ErrorMessageHas(R"(.linux.personality.domain: unknown domain "BSD")"));
   p.domain = "LINUX";
   p.flags = {"SHORT_INODE"};
   EXPECT_THAT(prepare_personality(p), ErrorMessageHas(".linux.personality.flags[0]"));
@@ -63,7 +64,8 @@ TEST(SchedulerTest, Validation) {
 
   Scheduler bad = s;
   bad.policy = "SCHED_FAST";
-  EXPECT_THAT(prepare_scheduler(bad), ErrorMessageHas(R"(.process.scheduler.policy: unknown policy "SCHED_FAST")"));
+  EXPECT_THAT(prepare_scheduler(bad),
+              ErrorMessageHas(R"(.process.scheduler.policy: unknown policy "SCHED_FAST")"));
   bad = s;
   bad.nice = 25;
   EXPECT_THAT(prepare_scheduler(bad), ErrorMessageHas(".process.scheduler.nice: 25 out of range"));
@@ -112,16 +114,19 @@ TEST(IoPriorityTest, PrepareAndApply) {
   EXPECT_EQ(code, 0);
 
   p.priority = 8;
-  EXPECT_THAT(prepare_io_priority(p), ErrorMessageHas(".process.ioPriority.priority: 8 out of range"));
+  EXPECT_THAT(prepare_io_priority(p),
+              ErrorMessageHas(".process.ioPriority.priority: 8 out of range"));
   p.priority = 1;
   p.io_class = "IOPRIO_CLASS_FAST";
-  EXPECT_THAT(prepare_io_priority(p), ErrorMessageHas(R"(.process.ioPriority.class: unknown class "IOPRIO_CLASS_FAST")"));
+  EXPECT_THAT(prepare_io_priority(p),
+              ErrorMessageHas(R"(.process.ioPriority.class: unknown class "IOPRIO_CLASS_FAST")"));
 }
 
 TEST(OomScoreAdjTest, Range) {
   EXPECT_EQ(prepare_oom_score_adj(-1000).value_or(""), "-1000");
   EXPECT_EQ(prepare_oom_score_adj(500).value_or(""), "500");
-  EXPECT_THAT(prepare_oom_score_adj(1001), ErrorMessageHas(".process.oomScoreAdj: 1001 out of range"));
+  EXPECT_THAT(prepare_oom_score_adj(1001),
+              ErrorMessageHas(".process.oomScoreAdj: 1001 out of range"));
   EXPECT_THAT(prepare_oom_score_adj(-1001), ErrorMessageHas("out of range"));
 }
 

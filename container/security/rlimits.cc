@@ -62,9 +62,8 @@ Result<std::vector<PreparedRlimit>> prepare_rlimits(std::span<const Rlimit> rlim
       return fail(Error::invalid(fmt::format("{}.type: rlimit {} is set twice", path, r.type)));
     seen |= b;
     if (r.soft > r.hard)
-      return fail(Error::invalid(
-          fmt::format("{}: soft limit {} exceeds hard limit {} for {}", path, r.soft, r.hard,
-                      r.type)));
+      return fail(Error::invalid(fmt::format("{}: soft limit {} exceeds hard limit {} for {}", path,
+                                             r.soft, r.hard, r.type)));
     out.push_back(PreparedRlimit{*resource, name_of(r.type), r.soft, r.hard});
   }
   return out;

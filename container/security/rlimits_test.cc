@@ -40,10 +40,10 @@ TEST(RlimitsTest, EveryLinuxRlimitHasAName) {
   EXPECT_EQ(rlimit_from_name("RLIMIT_AS"), RLIMIT_AS);
   EXPECT_EQ(rlimit_from_name("RLIMIT_NOPE"), std::nullopt);
   int known = 0;
-  for (const char* n : {"RLIMIT_AS", "RLIMIT_CORE", "RLIMIT_CPU", "RLIMIT_DATA", "RLIMIT_FSIZE",
-                        "RLIMIT_LOCKS", "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_NICE",
-                        "RLIMIT_NOFILE", "RLIMIT_NPROC", "RLIMIT_RSS", "RLIMIT_RTPRIO",
-                        "RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK"})
+  for (const char* n :
+       {"RLIMIT_AS", "RLIMIT_CORE", "RLIMIT_CPU", "RLIMIT_DATA", "RLIMIT_FSIZE", "RLIMIT_LOCKS",
+        "RLIMIT_MEMLOCK", "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_NOFILE", "RLIMIT_NPROC",
+        "RLIMIT_RSS", "RLIMIT_RTPRIO", "RLIMIT_RTTIME", "RLIMIT_SIGPENDING", "RLIMIT_STACK"})
     known += rlimit_from_name(n).has_value();
   EXPECT_EQ(known, RLIMIT_NLIMITS);
 }
@@ -69,7 +69,8 @@ TEST(RlimitsTest, AppliedLimitsReadBack) {
   std::string got = run_child([&]() -> std::string {
     auto r = apply_rlimits(*prepared);
     if (!r.has_value()) return r.error().message();
-    struct rlimit nofile {}, core {};
+    struct rlimit nofile {
+    }, core{};
     ::getrlimit(RLIMIT_NOFILE, &nofile);
     ::getrlimit(RLIMIT_CORE, &core);
     return fmt::format("{}/{} {}/{}", nofile.rlim_cur, nofile.rlim_max, core.rlim_cur,

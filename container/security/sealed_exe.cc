@@ -78,7 +78,8 @@ Result<> ensure_sealed_self(SealMode mode) {
     argv.push_back(nullptr);
     return sys::fexecve(mem, argv.data(), environ);
   }();
-  return std::move(done).map_error(base::context("re-executing hull from a sealed copy (CVE-2019-5736)"));
+  return std::move(done).map_error(
+      base::context("re-executing hull from a sealed copy (CVE-2019-5736)"));
 }
 
 }  // namespace hull::container::security

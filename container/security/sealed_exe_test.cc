@@ -3,14 +3,13 @@
 #include "container/security/sealed_exe.h"
 
 #include <fcntl.h>
+#include <gmock/gmock.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-
-#include <gmock/gmock.h>
 
 #include "base/testing/matchers.h"
 #include "sys/file.h"
@@ -78,8 +77,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   ::setenv("HULL_SEALED_EXE_TEST_RUNS", std::to_string(n + 1).c_str(), 1);
-  auto sealed = hull::container::security::ensure_sealed_self(
-      hull::container::security::SealMode::Always);
+  auto sealed =
+      hull::container::security::ensure_sealed_self(hull::container::security::SealMode::Always);
   if (!sealed.has_value()) {
     std::fprintf(stderr, "%s\n", sealed.error().message().c_str());
     return 1;

@@ -78,8 +78,7 @@ uint32_t to_arch(std::string_view name) {
 }
 
 Result<uint32_t> checked_action(const std::string& path, const std::string& name,
-                                std::optional<uint32_t> errno_ret,
-                                const std::string& errno_path) {
+                                std::optional<uint32_t> errno_ret, const std::string& errno_path) {
   if (errno_ret && *errno_ret > 0xffff)
     return fail(path_error(errno_path, fmt::format("errno {} out of range (0-65535)", *errno_ret)));
   auto action = to_action(name, errno_ret);
@@ -102,16 +101,16 @@ Result<> add_rule(scmp_filter_ctx ctx, const std::string& path, const std::strin
   int rc = seccomp_rule_add_array(ctx, action, nr, static_cast<unsigned int>(args.size()),
                                   args.empty() ? nullptr : args.data());
   if (rc < 0)
-    return fail(libseccomp_error(rc, fmt::format("adding rule for syscall \"{}\"", name))
-                    .context(path));
+    return fail(
+        libseccomp_error(rc, fmt::format("adding rule for syscall \"{}\"", name)).context(path));
   return {};
 }
 
 Result<> add_syscall_rules(scmp_filter_ctx ctx, const SeccompSyscall& sc, size_t index,
                            uint32_t default_action) {
   const std::string path = syscall_path(index);
-  uint32_t action = TRY(checked_action(path + ".action", sc.action, sc.errno_ret,
-                                       path + ".errnoRet"));
+  uint32_t action =
+      TRY(checked_action(path + ".action", sc.action, sc.errno_ret, path + ".errnoRet"));
   std::vector<scmp_arg_cmp> args;
   std::array<int, kMaxArgs> per_index{};
   bool repeated_index = false;
@@ -122,7 +121,8 @@ Result<> add_syscall_rules(scmp_filter_ctx ctx, const SeccompSyscall& sc, size_t
       return fail(path_error(arg_path + ".index",
                              fmt::format("argument index {} out of range (0-5)", a.index)));
     auto op = to_compare(a.op);
-    if (!op) return fail(path_error(arg_path + ".op", fmt::format("unknown operator \"{}\"", a.op)));
+    if (!op)
+      return fail(path_error(arg_path + ".op", fmt::format("unknown operator \"{}\"", a.op)));
     args.push_back(scmp_arg_cmp{a.index, *op, a.value, a.value_two});
     repeated_index |= ++per_index[a.index] > 1;
   }
@@ -158,9 +158,9 @@ Result<std::vector<struct sock_filter>> export_bpf(scmp_filter_ctx ctx) {
     return fail(Error::protocol(fmt::format("libseccomp exported {} bytes of BPF", bytes.size())));
   const size_t count = bytes.size() / sizeof(struct sock_filter);
   if (count > BPF_MAXINSNS)
-    return fail(Error::invalid(fmt::format(
-        "{}: the filter has {} BPF instructions, more than the kernel's {}", kPath, count,
-        BPF_MAXINSNS)));
+    return fail(Error::invalid(
+        fmt::format("{}: the filter has {} BPF instructions, more than the kernel's {}", kPath,
+                    count, BPF_MAXINSNS)));
   std::vector<struct sock_filter> prog(count);
   std::memcpy(prog.data(), bytes.data(), bytes.size());
   return prog;
@@ -188,8 +188,9 @@ Result<SeccompProgram> compile_seccomp(const Seccomp& cfg) {
   }
 
   Context ctx(seccomp_init(default_action));
-  if (!ctx) return fail(Error::invalid(fmt::format("{}: libseccomp rejected the default action",
-                                                   base + ".defaultAction")));
+  if (!ctx)
+    return fail(Error::invalid(
+        fmt::format("{}: libseccomp rejected the default action", base + ".defaultAction")));
   for (size_t i = 0; i < cfg.architectures.size(); ++i) {
     const std::string& name = cfg.architectures[i];
     const std::string path = fmt::format("{}.architectures[{}]", kPath, i);
@@ -199,7 +200,8 @@ Result<SeccompProgram> compile_seccomp(const Seccomp& cfg) {
     if (rc < 0 && rc != -EEXIST)  // the native architecture is always present
       return fail(libseccomp_error(rc, fmt::format("adding architecture {}", name)).context(path));
   }
-  // Binary-tree dispatch for long rule lists, as runc; libseccomp <= 2.5.4 misbehaves without rules.
+  // Binary-tree dispatch for long rule lists, as runc; libseccomp <= 2.5.4 misbehaves without
+  // rules.
   if (cfg.syscalls.size() > 32) (void)seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2);
 
   bool notify = false;
@@ -246,7 +248,8 @@ Result<> send_seccomp_listener(const std::string& listener_path, int notify_fd,
     const int fds[] = {notify_fd};
     return sys::send_with_fds(sock, message, fds, listener_path);
   }();
-  return std::move(sent).map_error(base::context("sending the seccomp notify fd to " + listener_path));
+  return std::move(sent).map_error(
+      base::context("sending the seccomp notify fd to " + listener_path));
 }
 
 }  // namespace hull::container::security

@@ -29,7 +29,7 @@ using base::Result;
 
 struct SeccompProgram {
   std::vector<struct sock_filter> filter;  // the classic BPF program, at most BPF_MAXINSNS long
-  unsigned int flags = 0;  // SECCOMP_FILTER_FLAG_* for seccomp(2), incl. NEW_LISTENER
+  unsigned int flags = 0;   // SECCOMP_FILTER_FLAG_* for seccomp(2), incl. NEW_LISTENER
   bool has_notify() const;  // some rule uses SCMP_ACT_NOTIFY: loading returns a listener fd
 };
 

@@ -107,8 +107,8 @@ TEST(SeccompTest, DefaultErrnoRetAppliesToTheDefaultAction) {
 }
 
 TEST(SeccompTest, KillActionsKillWithSigsys) {
-  for (const char* action : {"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
-                             "SCMP_ACT_TRAP"}) {
+  for (const char* action :
+       {"SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP"}) {
     auto prog = compile_seccomp(allow_by_default({rule({"getppid"}, action)}));
     ASSERT_THAT(prog, IsOk()) << action;
     int status = run_filtered(*prog, [](int) {
@@ -139,8 +139,8 @@ TEST(SeccompTest, ArgumentComparisons) {
 
 TEST(SeccompTest, RepeatedArgumentIndexBecomesSeparateRules) {
   // runc: two conditions on argument 0 match either value, not both at once.
-  auto prog = compile_seccomp(allow_by_default({rule(
-      {"dup"}, "SCMP_ACT_ERRNO", 77, {{0, 0, 0, "SCMP_CMP_EQ"}, {0, 1, 0, "SCMP_CMP_EQ"}})}));
+  auto prog = compile_seccomp(allow_by_default(
+      {rule({"dup"}, "SCMP_ACT_ERRNO", 77, {{0, 0, 0, "SCMP_CMP_EQ"}, {0, 1, 0, "SCMP_CMP_EQ"}})}));
   ASSERT_THAT(prog, IsOk());
   int status = run_filtered(*prog, [](int) {
     if (raw(SYS_dup, 0) != -77) return 1;
@@ -153,10 +153,10 @@ TEST(SeccompTest, RepeatedArgumentIndexBecomesSeparateRules) {
 
 TEST(SeccompTest, UnknownAndForeignSyscallNamesAreIgnored) {
   auto plain = compile_seccomp(allow_by_default({rule({"getppid"}, "SCMP_ACT_ERRNO")}));
-  auto with_unknown = compile_seccomp(allow_by_default(
-      {rule({"getppid", "no_such_syscall_hull", "socketcall", "ipc", "arm_fadvise64_64",
-             "s390_pci_mmio_read", "sync_file_range2"},
-            "SCMP_ACT_ERRNO")}));
+  auto with_unknown = compile_seccomp(
+      allow_by_default({rule({"getppid", "no_such_syscall_hull", "socketcall", "ipc",
+                              "arm_fadvise64_64", "s390_pci_mmio_read", "sync_file_range2"},
+                             "SCMP_ACT_ERRNO")}));
   ASSERT_THAT(plain, IsOk());
   ASSERT_THAT(with_unknown, IsOk());
 }
@@ -185,8 +185,8 @@ TEST(SeccompTest, FlagsReachTheSyscall) {
                "SECCOMP_FILTER_FLAG_TSYNC"};
   auto prog = compile_seccomp(cfg);
   ASSERT_THAT(prog, IsOk());
-  EXPECT_EQ(prog->flags, SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW |
-                             SECCOMP_FILTER_FLAG_TSYNC);
+  EXPECT_EQ(prog->flags,
+            SECCOMP_FILTER_FLAG_LOG | SECCOMP_FILTER_FLAG_SPEC_ALLOW | SECCOMP_FILTER_FLAG_TSYNC);
   int status = run_filtered(*prog, [](int) { return raw(SYS_getppid) == -5 ? 0 : 1; });
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
@@ -267,10 +267,12 @@ TEST(SeccompTest, InvalidConfigsNameTheJsonPath) {
     c.default_action = "SCMP_ACT_NOPE";
     cases.push_back({c, R"(.linux.seccomp.defaultAction: unknown action "SCMP_ACT_NOPE")"});
   }
-  cases.push_back({allow_by_default({rule({"dup"}, "SCMP_ACT_ERRNO", {}, {{0, 1, 0, "SCMP_CMP_XX"}})}),
-                   R"(.linux.seccomp.syscalls[0].args[0].op: unknown operator "SCMP_CMP_XX")"});
-  cases.push_back({allow_by_default({rule({"dup"}, "SCMP_ACT_ERRNO", {}, {{6, 1, 0, "SCMP_CMP_EQ"}})}),
-                   ".linux.seccomp.syscalls[0].args[0].index: argument index 6 out of range"});
+  cases.push_back(
+      {allow_by_default({rule({"dup"}, "SCMP_ACT_ERRNO", {}, {{0, 1, 0, "SCMP_CMP_XX"}})}),
+       R"(.linux.seccomp.syscalls[0].args[0].op: unknown operator "SCMP_CMP_XX")"});
+  cases.push_back(
+      {allow_by_default({rule({"dup"}, "SCMP_ACT_ERRNO", {}, {{6, 1, 0, "SCMP_CMP_EQ"}})}),
+       ".linux.seccomp.syscalls[0].args[0].index: argument index 6 out of range"});
   cases.push_back({allow_by_default({rule({"dup"}, "SCMP_ACT_ERRNO", 70000)}),
                    ".linux.seccomp.syscalls[0].errnoRet: errno 70000 out of range"});
   cases.push_back({allow_by_default({rule({"dup", ""}, "SCMP_ACT_ERRNO")}),
@@ -278,7 +280,8 @@ TEST(SeccompTest, InvalidConfigsNameTheJsonPath) {
   {
     Seccomp c = allow_by_default({});
     c.architectures = {"SCMP_ARCH_X86_64", "SCMP_ARCH_VAX"};
-    cases.push_back({c, R"(.linux.seccomp.architectures[1]: unknown architecture "SCMP_ARCH_VAX")"});
+    cases.push_back(
+        {c, R"(.linux.seccomp.architectures[1]: unknown architecture "SCMP_ARCH_VAX")"});
   }
   {
     Seccomp c = allow_by_default({});

@@ -15,7 +15,7 @@ using base::fail;
 namespace {
 
 constexpr std::array<std::string_view, 8> kIpcKeys = {
-    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",  "kernel.sem",
+    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
     "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced",
 };
 

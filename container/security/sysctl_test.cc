@@ -16,7 +16,8 @@ Linux with(std::vector<Namespace> namespaces) {
 
 TEST(SysctlTest, Normalisation) {
   EXPECT_EQ(normalize_sysctl_key("net.ipv4.ip_forward"), "net.ipv4.ip_forward");
-  EXPECT_EQ(normalize_sysctl_key("net/ipv4/conf/eth0.1/rp_filter"), "net.ipv4.conf.eth0/1.rp_filter");
+  EXPECT_EQ(normalize_sysctl_key("net/ipv4/conf/eth0.1/rp_filter"),
+            "net.ipv4.conf.eth0/1.rp_filter");
   EXPECT_EQ(sysctl_proc_path("net/ipv4/conf/eth0.1/rp_filter"), "net/ipv4/conf/eth0.1/rp_filter");
   EXPECT_EQ(sysctl_proc_path("kernel.shmmax"), "kernel/shmmax");
 }
@@ -33,15 +34,17 @@ TEST(SysctlTest, IpcKeysNeedAnIpcNamespace) {
 
 TEST(SysctlTest, NetKeysNeedAnotherNetworkNamespace) {
   EXPECT_THAT(validate_sysctl("net.ipv4.ip_forward", with({{NamespaceType::Network, ""}})), IsOk());
-  EXPECT_THAT(validate_sysctl("net.ipv4.ip_forward", with({})),
-              ErrorMessageHas(R"(.linux.sysctl["net.ipv4.ip_forward"]: sysctl "net.ipv4.ip_forward" is not allowed in the host's network namespace)"));
+  EXPECT_THAT(
+      validate_sysctl("net.ipv4.ip_forward", with({})),
+      ErrorMessageHas(
+          R"(.linux.sysctl["net.ipv4.ip_forward"]: sysctl "net.ipv4.ip_forward" is not allowed in the host's network namespace)"));
   // Joining our own network namespace by path is the host's namespace too.
-  EXPECT_THAT(validate_sysctl("net.core.somaxconn",
-                              with({{NamespaceType::Network, "/proc/self/ns/net"}})),
-              ErrorMessageHas("host's network namespace"));
-  EXPECT_THAT(validate_sysctl("net.core.somaxconn",
-                              with({{NamespaceType::Network, "/nonexistent/netns"}})),
-              ErrorMessageHas("/nonexistent/netns"));
+  EXPECT_THAT(
+      validate_sysctl("net.core.somaxconn", with({{NamespaceType::Network, "/proc/self/ns/net"}})),
+      ErrorMessageHas("host's network namespace"));
+  EXPECT_THAT(
+      validate_sysctl("net.core.somaxconn", with({{NamespaceType::Network, "/nonexistent/netns"}})),
+      ErrorMessageHas("/nonexistent/netns"));
 }
 
 TEST(SysctlTest, UtsAndUserKeys) {
@@ -50,17 +53,23 @@ TEST(SysctlTest, UtsAndUserKeys) {
   EXPECT_THAT(validate_sysctl("kernel.hostname", uts), ErrorMessageHas("\"hostname\" field"));
   EXPECT_THAT(validate_sysctl("kernel.domainname", with({})),
               ErrorMessageHas("is not in a separate kernel namespace"));
-  EXPECT_THAT(validate_sysctl("user.max_user_namespaces", with({{NamespaceType::User, ""}})), IsOk());
+  EXPECT_THAT(validate_sysctl("user.max_user_namespaces", with({{NamespaceType::User, ""}})),
+              IsOk());
   EXPECT_THAT(validate_sysctl("user.max_user_namespaces", with({})),
               ErrorMessageHas("needs a user namespace"));
 }
 
 TEST(SysctlTest, HostKeysAreRefused) {
-  Linux all = with({{NamespaceType::Ipc, ""}, {NamespaceType::Network, ""},
-                    {NamespaceType::Uts, ""}, {NamespaceType::User, ""}});
-  EXPECT_THAT(validate_sysctl("kernel.panic", all),
-              ErrorMessageHas(R"(.linux.sysctl["kernel.panic"]: sysctl "kernel.panic" is not in a separate kernel namespace)"));
-  EXPECT_THAT(validate_sysctl("vm.overcommit_memory", all), ErrorMessageHas("vm.overcommit_memory"));
+  Linux all = with({{NamespaceType::Ipc, ""},
+                    {NamespaceType::Network, ""},
+                    {NamespaceType::Uts, ""},
+                    {NamespaceType::User, ""}});
+  EXPECT_THAT(
+      validate_sysctl("kernel.panic", all),
+      ErrorMessageHas(
+          R"(.linux.sysctl["kernel.panic"]: sysctl "kernel.panic" is not in a separate kernel namespace)"));
+  EXPECT_THAT(validate_sysctl("vm.overcommit_memory", all),
+              ErrorMessageHas("vm.overcommit_memory"));
   EXPECT_THAT(validate_sysctl("net..ipv4", all), ErrorMessageHas("is not a valid sysctl name"));
   EXPECT_THAT(validate_sysctl("net.ipv4.", all), ErrorMessageHas("is not a valid sysctl name"));
   EXPECT_THAT(validate_sysctl("", all), ErrorMessageHas("is not a valid sysctl name"));
