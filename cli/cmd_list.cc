@@ -2,6 +2,8 @@
 #include <pwd.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+
 #include "base/json_writer.h"
 #include "cli/args.h"
 #include "cli/commands.h"
@@ -14,6 +16,26 @@ namespace hull::cli {
 using base::Error;
 using base::fail;
 using container::Container;
+
+namespace {
+
+// Columns as Go's tabwriter lays out runc's list: at least 12 wide, 3 spaces of padding.
+std::string tabulate(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(rows[0].size(), 0);
+  for (const auto& r : rows)
+    for (size_t i = 0; i < r.size(); ++i) width[i] = std::max({width[i], r[i].size() + 3, size_t{12}});
+  std::string out;
+  for (const auto& r : rows) {
+    for (size_t i = 0; i < r.size(); ++i) {
+      out += r[i];
+      if (i + 1 < r.size()) out.append(width[i] - r[i].size(), ' ');
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+}  // namespace
 
 Result<int> cmd_list(Globals& g, Argv argv) {
   static constexpr FlagSpec kFlags[] = {{"format", "f", true}, {"quiet", "q", false}};
@@ -28,7 +50,7 @@ Result<int> cmd_list(Globals& g, Argv argv) {
   }
   base::JsonWriter w;
   w.begin_array();
-  std::string table = "ID          PID         STATUS      BUNDLE      CREATED     OWNER\n";
+  std::vector<std::vector<std::string>> rows = {{"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"}};
   for (const auto& id : ids) {
     auto c = Container::load(g.root, id);
     if (!c.has_value()) continue;  // deleted meanwhile
@@ -39,14 +61,14 @@ Result<int> cmd_list(Globals& g, Argv argv) {
     w.begin_object().field("ociVersion", "1.2.0").field("id", s.id).field("pid", static_cast<int64_t>(pid))
         .field("status", container::status_name(*st)).field("bundle", s.bundle).field("rootfs", s.rootfs)
         .field("created", s.created).field("owner", "root").end_object();
-    table += fmt::format("{:<12}{:<12}{:<12}{:<12}{:<12}{}\n", s.id, pid, container::status_name(*st),
-                         s.bundle, s.created, "root");
+    rows.push_back({s.id, std::to_string(pid), std::string(container::status_name(*st)), s.bundle,
+                    s.created, "root"});
   }
   w.end_array();
   if (format == "json") {
     fmt::print("{}\n", ids.empty() ? std::string("null") : w.str());
   } else {
-    fmt::print("{}", table);
+    fmt::print("{}", tabulate(rows));
   }
   return 0;
 }

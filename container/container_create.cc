@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <functional>
 
 #include "base/cleanup.h"
 #include "container/cgroups/cgroups.h"
@@ -55,9 +56,16 @@ Result<std::string> absolute(const std::string& path) {
   return std::string(buf);
 }
 
-// Reads one record from init: the expected type, or init's own error, or its death.
-Result<std::string> await(FdRef sync, char type, const char* what) {
+// Reads one record from init: the expected type, or init's own error, or its death. A seccomp
+// listener fd on the way is handed to `on_seccomp_fd`.
+Result<std::string> await(FdRef sync, char type, const char* what,
+                          const std::function<Result<>(sys::UniqueFd)>& on_seccomp_fd = {}) {
   auto msg = TRY(sys::recv_with_fds(sync, 1 << 16, "init sync socket"));
+  while (!msg.data.empty() && msg.data[0] == kMsgSeccompFd && on_seccomp_fd) {
+    if (msg.fds.empty()) return fail(Error::protocol("init sync socket: seccomp record without an fd"));
+    TRY(on_seccomp_fd(std::move(msg.fds[0])));
+    msg = TRY(sys::recv_with_fds(sync, 1 << 16, "init sync socket"));
+  }
   if (msg.data.empty())
     return fail(Error::make(base::ErrorKind::Child, fmt::format("container init exited before {}", what)));
   if (msg.data[0] == kMsgError) return fail(Error::make(base::ErrorKind::Child, msg.data.substr(1)));
@@ -134,6 +142,7 @@ Result<Container> Container::create(const CreateOptions& opts) {
     boot.rootless_euid = ::geteuid() != 0;
   }
   boot.oom_score_adj = config->process->oom_score_adj;
+  PreparedProcess prepared = TRY(prepare_process(*config, *config->process).map_error(base::context(config_path)));
   std::vector<std::byte> boot_msg = TRY(nsexec::encode(boot));
 
   // The state directory: mkdir is the atomic claim on the id.
@@ -170,6 +179,7 @@ Result<Container> Container::create(const CreateOptions& opts) {
     InitContext ctx;
     ctx.config = config.get();
     ctx.process = &*config->process;
+    ctx.prepared = &prepared;
     ctx.rootfs = *rootfs;
     ctx.sync_fd = sync.second.get();
     ctx.exec_listener_fd = listener.get();
@@ -215,7 +225,13 @@ Result<Container> Container::create(const CreateOptions& opts) {
       TRY(run_hooks("createRuntime", config->hooks->create_runtime, creating));
     }
     TRY(sys::write_all(sync.first, std::string(1, kMsgHooksDone) + creating, "init sync socket"));
-    TRY(await(sync.first, kMsgReady, "it was ready"));
+    auto to_listener = [&](sys::UniqueFd fd) -> Result<> {
+      const Seccomp& sc = *lx.seccomp;
+      std::string msg2 = security::container_process_state_json(
+          init.pid(), sc.listener_metadata, oci_state_json(st, Status::Creating, false));
+      return security::send_seccomp_listener(sc.listener_path, fd.get(), msg2);
+    };
+    TRY(await(sync.first, kMsgReady, "it was ready", to_listener));
     return {};
   };
   auto r = handshake();

@@ -38,6 +38,9 @@ uint64_t ns_flag(NamespaceType t) {
 
 Result<std::string> await_record(FdRef sync, char type) {
   auto msg = TRY(sys::recv_with_fds(sync, 1 << 16, "exec sync socket"));
+  // exec does not hand seccomp listener fds on (as runc's exec): drop the record.
+  while (!msg.data.empty() && msg.data[0] == kMsgSeccompFd)
+    msg = TRY(sys::recv_with_fds(sync, 1 << 16, "exec sync socket"));
   if (msg.data.empty()) {
     if (type == 0) return std::string();  // EOF: the process exec'd
     return fail(Error::make(base::ErrorKind::Child, "exec process exited during setup"));
@@ -76,6 +79,7 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
   nsexec::Bootstrap boot;
   boot.oom_score_adj = opts.process.oom_score_adj;
   std::vector<std::byte> boot_msg = TRY(nsexec::encode(boot));
+  PreparedProcess prepared = TRY(prepare_process(*m_config, opts.process));
 
   sys::Cloned cloned = TRY(sys::clone3(0));
   if (cloned.is_child()) {
@@ -84,6 +88,7 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
     InitContext ctx;
     ctx.config = m_config.get();
     ctx.process = &opts.process;
+    ctx.prepared = &prepared;
     ctx.sync_fd = sync.second.get();
     ctx.console_fd = console.get();
     ctx.preserve_fds = opts.preserve_fds;

@@ -18,11 +18,17 @@
 #include <sys/types.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "container/config.h"
 #include "container/hooks.h"
+#include "container/security/capabilities.h"
+#include "container/security/process_attrs.h"
+#include "container/security/rlimits.h"
+#include "container/security/seccomp.h"
+#include "container/security/sysctl.h"
 #include "sys/unique_fd.h"
 
 namespace hull::container {
@@ -34,9 +40,28 @@ inline constexpr char kMsgReady = 'R';
 inline constexpr char kMsgError = 'E';
 inline constexpr char kMsgStart = 'S';
 
+inline constexpr char kMsgSeccompFd = 'N';  // child -> parent, with the seccomp listener fd
+
+// What prepare_process computed in the parent; init only applies it.
+struct PreparedProcess {
+  std::vector<security::PreparedRlimit> rlimits;
+  security::CapSets caps;
+  int last_cap = 0;
+  std::optional<security::SeccompProgram> seccomp;
+  std::optional<unsigned long> personality;
+  std::optional<sys::SchedAttr> scheduler;
+  std::optional<int> io_priority;
+  std::vector<std::pair<std::string, std::string>> sysctls;  // /proc/sys path, value
+  std::string lsm_attr, lsm_label;  // /proc/self/attr/<lsm_attr> gets lsm_label before exec
+};
+base::Result<PreparedProcess> prepare_process(const Config& cfg, const Process& p);
+// Writes linux.sysctl through verified procfs fds (before readonlyPaths make /proc/sys read-only).
+base::Result<> write_sysctls(const PreparedProcess& pp);
+
 struct InitContext {
   const Config* config = nullptr;
   const Process* process = nullptr;  // the process to exec (config->process for init)
+  const PreparedProcess* prepared = nullptr;
   std::string rootfs;                // absolute host path
   int sync_fd = -1;                  // child's end of the socketpair
   int exec_listener_fd = -1;         // init: accepts `start`; -1 for exec

@@ -86,10 +86,36 @@ Result<> write_proc_self(const std::string& name, std::string_view value) {
 
 }  // namespace
 
+// Writes sysctls through /proc/sys fds proven to be procfs (a container mount over /proc/sys
+// cannot redirect them; CVE-2025-52881).
+Result<> write_sysctls(const PreparedProcess& pp) {
+  for (const auto& [path, value] : pp.sysctls) {
+    UniqueFd fd = TRY(sys::open(path, O_WRONLY | O_NOFOLLOW));
+    struct statfs sfs {};
+    if (::fstatfs(fd.get(), &sfs) < 0) return fail(Error::from_errno(errno, "fstatfs", path));
+    if (sfs.f_type != PROC_SUPER_MAGIC)
+      return fail(Error::invalid(fmt::format("sysctl {}: not on procfs, refusing to write", path)));
+    TRY(sys::write_all(fd, value, path));
+  }
+  return {};
+}
+
+Result<> load_seccomp_and_report(InitContext& ctx) {
+  const PreparedProcess& pp = *ctx.prepared;
+  UniqueFd listener = TRY(security::load_seccomp(*pp.seccomp));
+  if (listener) {
+    // The parent hands the notify fd to linux.seccomp.listenerPath with the container state.
+    int fds[] = {listener.get()};
+    TRY(sys::send_with_fds(ctx.sync_fd, std::string(1, kMsgSeccompFd), fds, "sync socket"));
+  }
+  return {};
+}
+
 Result<> setup_process_and_exec(InitContext& ctx, UniqueFd start_conn_unused) {
   (void)start_conn_unused;
   const Process& p = *ctx.process;
-  if (p.args.empty()) return fail(Error::invalid(".process.args: must not be empty"));
+  const PreparedProcess& pp = *ctx.prepared;
+  const Config& cfg = *ctx.config;
 
   // cwd inside the container root; created when missing, like runc.
   UniqueFd cwd = TRY(ensure_in_root(ctx.root_fd, p.cwd.empty() ? "/" : p.cwd, PathKind::Directory)
@@ -102,19 +128,18 @@ Result<> setup_process_and_exec(InitContext& ctx, UniqueFd start_conn_unused) {
   std::string path_env = has_env(env, "PATH") ? env_value(env, "PATH") : kDefaultPath;
   std::string exe = TRY(sys::look_path(p.args[0], path_env));
 
-  auto rlimits = TRY(security::prepare_rlimits(p.rlimits));
-  TRY(security::apply_rlimits(rlimits));
+  TRY(security::apply_rlimits(pp.rlimits));
   if (p.oom_score_adj && ctx.is_exec)
     TRY(write_proc_self("oom_score_adj", std::to_string(*p.oom_score_adj)));
-  int last_cap = security::last_cap();
-  security::CapSets caps =
-      TRY(security::resolve_capabilities(p.capabilities.value_or(Capabilities{}), last_cap));
+  if (pp.personality) TRY(security::apply_personality(*pp.personality));
+  if (pp.scheduler) TRY(security::apply_scheduler(*pp.scheduler));
+  if (pp.io_priority) TRY(security::apply_io_priority(*pp.io_priority));
+  if (!pp.lsm_attr.empty()) TRY(write_proc_self("attr/" + pp.lsm_attr, pp.lsm_label));
 
-  std::optional<security::SeccompProgram> seccomp;
-  const Config& cfg = *ctx.config;
-  if (cfg.linux && cfg.linux->seccomp) seccomp = TRY(security::compile_seccomp(*cfg.linux->seccomp));
-  // Without no_new_privs a filter may only be loaded with CAP_SYS_ADMIN: load it while we have it.
-  if (seccomp && !p.no_new_privileges) (void)TRY(security::load_seccomp(*seccomp));
+  // Without no_new_privs a filter may only be loaded with CAP_SYS_ADMIN: load it while we have
+  // it. A filter with a notify listener is loaded before `ready`, so the parent can pass the fd on.
+  bool seccomp_early = pp.seccomp && (!p.no_new_privileges || pp.seccomp->has_notify());
+  if (pp.seccomp && !p.no_new_privileges) TRY(load_seccomp_and_report(ctx));
 
   if (ctx.console_slave) {
     TRY(sys::make_controlling_tty(ctx.console_slave));
@@ -127,13 +152,14 @@ Result<> setup_process_and_exec(InitContext& ctx, UniqueFd start_conn_unused) {
 
   std::vector<gid_t> groups(p.user.additional_gids.begin(), p.user.additional_gids.end());
   bool can_setgroups = !(ctx.clone_flags & CLONE_NEWUSER) || !ctx.setgroups_denied;
-  TRY(security::switch_user_keep_caps(p.user.uid, p.user.gid, groups, caps, last_cap, can_setgroups));
+  TRY(security::switch_user_keep_caps(p.user.uid, p.user.gid, groups, pp.caps, pp.last_cap, can_setgroups));
   TRY(security::apply_no_new_privileges(p.no_new_privileges));
   ::umask(static_cast<mode_t>(p.user.umask.value_or(022)));
+  if (pp.seccomp && p.no_new_privileges && seccomp_early) TRY(load_seccomp_and_report(ctx));
 
+  TRY(sys::write_all(ctx.sync_fd, std::string(1, kMsgReady), "sync socket"));
   if (!ctx.is_exec) {
     // Ready: `create` returns; wait for `start` to connect to the exec socket.
-    TRY(sys::write_all(ctx.sync_fd, std::string(1, kMsgReady), "sync socket"));
     UniqueFd conn = TRY(sys::accept(ctx.exec_listener_fd, "exec socket"));
     ctx.report_fd = conn.get();
     auto msg = TRY(sys::recv_with_fds(conn, 1 << 16, "exec socket"));
@@ -142,11 +168,9 @@ Result<> setup_process_and_exec(InitContext& ctx, UniqueFd start_conn_unused) {
     if (cfg.hooks && !cfg.hooks->start_container.empty())
       TRY(run_hooks("startContainer", cfg.hooks->start_container, std::string_view(msg.data).substr(1)));
     (void)conn.release();  // CLOEXEC: its closing at exec tells `start` the exec happened
-  } else {
-    TRY(sys::write_all(ctx.sync_fd, std::string(1, kMsgReady), "sync socket"));
   }
-
-  if (seccomp && p.no_new_privileges) (void)TRY(security::load_seccomp(*seccomp));
+  // As late as possible: the fewer syscalls after it, the less a profile has to allow.
+  if (pp.seccomp && p.no_new_privileges && !seccomp_early) (void)TRY(security::load_seccomp(*pp.seccomp));
   // No host fd may reach the container beyond stdio and the preserved ones (CVE-2024-21626).
   TRY(sys::cloexec_from(3 + ctx.preserve_fds));
   return sys::execve(exe, p.args, env);

@@ -328,6 +328,7 @@ Result<> finalize_rootfs(InitContext& ctx) {
   }
   ctx.root_fd = TRY(sys::open("/", O_PATH | O_DIRECTORY));
   if (cfg.linux) {
+    TRY(write_sysctls(*ctx.prepared));
     TRY(mask_paths(cfg.linux->masked_paths, ctx.root_fd));
     TRY(readonly_paths(cfg.linux->readonly_paths, ctx.root_fd));
   }
