@@ -131,8 +131,10 @@ Result<Container> Container::create(const CreateOptions& opts) {
   if (new_userns && !boot.ns_paths.empty())
     return fail(Error::unsupported(
         "creating a user namespace while joining other namespaces by path is not supported yet"));
-  if (boot.clone_flags & CLONE_NEWTIME)
-    return fail(Error::unsupported("creating a time namespace is not supported yet"));
+  for (const auto& [clock, off] : lx.time_offsets)
+    boot.time_offsets += fmt::format("{} {} {}\n", clock, off.secs, off.nanosecs);
+  if (!boot.time_offsets.empty() && !(boot.clone_flags & CLONE_NEWTIME))
+    return fail(Error::invalid(config_path + ": .linux.timeOffsets: needs a new time namespace"));
   if (new_userns) {
     if (lx.uid_mappings.empty() || lx.gid_mappings.empty())
       return fail(Error::invalid(config_path + ": .linux.uidMappings/gidMappings: required with a user namespace"));
@@ -172,14 +174,29 @@ Result<Container> Container::create(const CreateOptions& opts) {
   // Relative mount sources are relative to the bundle, as for runc.
   if (::chdir(bundle.c_str()) < 0) return fail(Error::from_errno(errno, "chdir", bundle));
 
-  sys::Cloned cloned = TRY(sys::clone3(boot.clone_flags));
+  // A time namespace's offsets must be set before any process is in it: the parent unshares it
+  // (only its children enter), writes the offsets, and init is born inside.
+  uint64_t clone_flags = boot.clone_flags;
+  if (boot.clone_flags & CLONE_NEWTIME) {
+    TRY(sys::unshare(CLONE_NEWTIME));
+    if (!boot.time_offsets.empty()) TRY(sys::write_file("/proc/self/timens_offsets", boot.time_offsets));
+    clone_flags &= ~static_cast<uint64_t>(CLONE_NEWTIME);
+  }
+  // A cgroup namespace takes the creator's cgroup as its root, and init joins the container's
+  // cgroup only after clone: init unshares it itself once the parent has applied the cgroup.
+  clone_flags &= ~static_cast<uint64_t>(CLONE_NEWCGROUP);
+  sys::Cloned cloned = TRY(sys::clone3(clone_flags));
   if (cloned.is_child()) {
     // SAFETY: the child of a single-threaded process; init_main never returns.
     sync.first.reset();
+    // The flock belongs to the open file description: if init kept a copy, the lock would
+    // outlive this command and block start/state/delete until init execs.
+    dir_fd.reset();
     InitContext ctx;
     ctx.config = config.get();
     ctx.process = &*config->process;
     ctx.prepared = &prepared;
+    ctx.id = opts.id;
     ctx.rootfs = *rootfs;
     ctx.sync_fd = sync.second.get();
     ctx.exec_listener_fd = listener.get();

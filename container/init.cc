@@ -59,6 +59,10 @@ Result<> run_init(InitContext& ctx) {
     TRY(sys::setresgid(0));
     TRY(sys::setresuid(0));
   }
+  // The parent moved us into the container's cgroup before it sent the bootstrap message, so a
+  // cgroup namespace made now has that cgroup as its root (runc's nsexec orders it the same way).
+  if (!ctx.is_exec && (ctx.clone_flags & CLONE_NEWCGROUP) && !(ctx.joined_flags & CLONE_NEWCGROUP))
+    TRY(sys::unshare(CLONE_NEWCGROUP));
   if (boot.oom_score_adj) {
     UniqueFd fd = TRY(sys::open("/proc/self/oom_score_adj", O_WRONLY));
     TRY(sys::write_all(fd, std::to_string(*boot.oom_score_adj), "/proc/self/oom_score_adj"));
@@ -67,6 +71,14 @@ Result<> run_init(InitContext& ctx) {
     ctx.root_fd = TRY(sys::open("/", O_PATH | O_DIRECTORY));
     if (ctx.process->terminal) TRY(setup_console(ctx, ctx.root_fd));
     return setup_process_and_exec(ctx, UniqueFd());
+  }
+  // A session keyring of its own, as runc gives each container (unless --no-new-keyring).
+  if (!ctx.no_new_keyring) {
+    auto r = sys::join_session_keyring(ctx.id);
+    // Some hosts (and seccomp'd engines) refuse keyctl; runc ignores ENOSYS and EACCES too.
+    if (!r.has_value() && r.error().errno_code() != ENOSYS && r.error().errno_code() != EACCES &&
+        r.error().errno_code() != EPERM)
+      return fail(std::move(r).error());
   }
   TRY(prepare_rootfs(ctx));
   // The runtime's hooks (prestart, createRuntime) run in the parent now; createContainer hooks

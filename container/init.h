@@ -62,6 +62,7 @@ struct InitContext {
   const Config* config = nullptr;
   const Process* process = nullptr;  // the process to exec (config->process for init)
   const PreparedProcess* prepared = nullptr;
+  std::string id;
   std::string rootfs;                // absolute host path
   int sync_fd = -1;                  // child's end of the socketpair
   int exec_listener_fd = -1;         // init: accepts `start`; -1 for exec

@@ -48,3 +48,16 @@ Result<> cloexec_from(int first) {
 }
 
 }  // namespace hull::sys
+
+#include <linux/keyctl.h>
+
+namespace hull::sys {
+
+Result<> join_session_keyring(const std::string& name) {
+  // SAFETY: raw syscall with a NUL-terminated name.
+  if (::syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name.c_str()) < 0)
+    return fail(Error::from_errno(errno, "keyctl JOIN_SESSION_KEYRING", name));
+  return {};
+}
+
+}  // namespace hull::sys

@@ -20,3 +20,9 @@ Result<> prctl(int option, unsigned long arg2, const std::string& what);
 Result<> cloexec_from(int first);
 
 }  // namespace hull::sys
+
+namespace hull::sys {
+// keyctl(KEYCTL_JOIN_SESSION_KEYRING, name): a new session keyring named `name`, so a container
+// does not share the caller's keys.
+Result<> join_session_keyring(const std::string& name);
+}  // namespace hull::sys
