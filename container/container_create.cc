@@ -128,9 +128,20 @@ Result<Container> Container::create(const CreateOptions& opts) {
     }
   }
   bool new_userns = boot.clone_flags & CLONE_NEWUSER;
-  if (new_userns && !boot.ns_paths.empty())
-    return fail(Error::unsupported(
-        "creating a user namespace while joining other namespaces by path is not supported yet"));
+  // With a new user namespace, init cannot join namespaces owned by the host's afterwards: the
+  // parent joins them (net, ipc, uts, cgroup only change this short-lived hull process) and init
+  // inherits them. A mount namespace cannot be joined that way: hull still needs host paths.
+  std::vector<nsexec::NamespacePath> parent_joins;
+  for (const auto& ns : boot.ns_paths) {
+    if (ns.clone_flag == CLONE_NEWUSER)
+      return fail(Error::unsupported(config_path + ": .linux.namespaces: joining a user namespace by path is not supported"));
+    if (new_userns && ns.clone_flag == CLONE_NEWNS)
+      return fail(Error::unsupported(config_path + ": .linux.namespaces: joining a mount namespace by path together with a new user namespace is not supported"));
+  }
+  if (new_userns) {
+    parent_joins = std::move(boot.ns_paths);
+    boot.ns_paths.clear();
+  }
   for (const auto& [clock, off] : lx.time_offsets)
     boot.time_offsets += fmt::format("{} {} {}\n", clock, off.secs, off.nanosecs);
   if (!boot.time_offsets.empty() && !(boot.clone_flags & CLONE_NEWTIME))
@@ -167,6 +178,10 @@ Result<Container> Container::create(const CreateOptions& opts) {
   if (opts.console_fd >= 0) console = sys::UniqueFd(::fcntl(opts.console_fd, F_DUPFD_CLOEXEC, 3));
   auto sync = TRY(sys::socketpair(SOCK_SEQPACKET));
 
+  for (const auto& ns : parent_joins) {
+    UniqueFd fd = TRY(sys::open(ns.path, O_RDONLY));
+    TRY(sys::setns(fd, static_cast<int>(ns.clone_flag), ns.path));
+  }
   if (!pid_ns_path.empty()) {
     UniqueFd pidns = TRY(sys::open(pid_ns_path, O_RDONLY));
     TRY(sys::setns(pidns, CLONE_NEWPID, pid_ns_path));
