@@ -337,8 +337,13 @@ Result<> finalize_rootfs(InitContext& ctx) {
     TRY(mask_paths(cfg.linux->masked_paths, ctx.root_fd));
     TRY(readonly_paths(cfg.linux->readonly_paths, ctx.root_fd));
   }
-  if (cfg.root && cfg.root->readonly)
+  if (cfg.root && cfg.root->readonly) {
+    // A missing cwd is created while / is still writable, as runc does in prepareRootfs.
+    if (ctx.process && !ctx.process->cwd.empty())
+      (void)TRY(ensure_in_root(ctx.root_fd, ctx.process->cwd, PathKind::Directory)
+                    .map_error(base::context("process.cwd " + ctx.process->cwd)));
     TRY(sys::mount_setattr(ctx.root_fd, "", MOUNT_ATTR_RDONLY, 0, 0, false, "read-only /"));
+  }
   return {};
 }
 
