@@ -10,8 +10,9 @@ them and prints "N passed, N failed" as its last line.
       the status comes from Bazel's summary lines in the log, so a stale test.xml of a target that
       failed to build, timed out or did not run is never read: such a target is 1 failure.
   count-results.py stage --log FILE --exit-code N --tally T --name S
-      A stage that prints its own "N passed, N failed" line (the last one counts); without one,
-      the stage is 1 test that passed iff it exited 0.
+      A stage that prints its own "N passed, N failed" line (the last one counts), or one
+      "  NAME: ok ..." / "  NAME: FAILED ..." line per item (tools/fuzz-smoke's summary), each
+      item one test; with neither, the stage is 1 test that passed iff it exited 0.
   count-results.py total --tally T
       Prints each stage, then "N passed, N failed"; exits 1 if anything failed.
 
@@ -32,6 +33,7 @@ _SUMMARY = re.compile(
     r"(?P<status>PASSED|FLAKY|FAILED TO BUILD|FAILED|TIMEOUT|NO STATUS|INCOMPLETE|"
     r"REMOTE FAILURE|BUILD INTERRUPTED|SKIPPED)\b")
 _TALLY_LINE = re.compile(r"(\d+) passed, (\d+) failed")
+_ITEM_LINE = re.compile(r"^\s+\S+: (ok|FAILED)\b", re.MULTILINE)
 _RUN_DIR = re.compile(r"^(shard|run)_\d+_of_\d+")
 
 
@@ -142,9 +144,13 @@ def cmd_bazel(args):
 
 
 def cmd_stage(args):
-    matches = _TALLY_LINE.findall(read_text(args.log))
+    text = read_text(args.log)
+    matches = _TALLY_LINE.findall(text)
+    items = _ITEM_LINE.findall(text)
     if matches:
         passed, failed = int(matches[-1][0]), int(matches[-1][1])
+    elif items:
+        passed, failed = items.count("ok"), items.count("FAILED")
     else:
         passed, failed = (1, 0) if args.exit_code == 0 else (0, 1)
     if args.exit_code != 0 and failed == 0:

@@ -124,6 +124,13 @@ class TallyTest(unittest.TestCase):
         self.stage("fuzz a ok\n1 passed, 0 failed\nfuzz b\n3 passed, 1 failed\n", 1)
         self.assertEqual(self.last_tally(), "3 1 0 s")
 
+    def test_stage_items_count_one_each(self):
+        self.stage("fuzz-campaign: config_fuzz (-runs=20000)\nfuzz-campaign summary:\n"
+                   "  config_fuzz: ok (20000 runs, 0 new corpus input(s))\n"
+                   "  netlink_fuzz: FAILED (exit 1, 3 runs, 1 new crash file(s))\n"
+                   "  seccomp_fuzz: ok (20000 runs, 2 new corpus input(s))\n", 1)
+        self.assertEqual(self.last_tally(), "2 1 0 s")
+
     def test_stage_without_line_is_one_test(self):
         self.stage("ok\n", 0)
         self.assertEqual(self.last_tally(), "1 0 0 s")
