@@ -17,6 +17,8 @@
 #include <vector>
 
 #include "base/result.h"
+#include "container/cgroups/notify.h"
+#include "container/cgroups/stats.h"
 #include "container/config.h"
 #include "container/state.h"
 #include "sys/process.h"
@@ -83,6 +85,18 @@ class Container {
   Result<sys::ChildProcess> exec(const ExecOptions& opts);
   Result<> pause();
   Result<> resume();
+  // Changes the cgroup limits of a created, running or paused container (runc's update): every
+  // set field of `r` is written to the live cgroup (devices are ignored: the rules stay), then
+  // merged into the config recorded in state.json, so later loads see the new limits.
+  // Stopped: InvalidState "container not running", as runc says.
+  Result<> update(const Resources& r);
+  // The cgroup statistics plus the interfaces of the container's own network namespace (from
+  // /proc/<init>/net/dev; none when the container shares the host's). Stopped: InvalidState.
+  Result<cgroups::Stats> stats() const;
+  // Readable when a task of the container is OOM-killed / on memory pressure (see
+  // cgroups::EventNotifier). The handle stays valid after the Container is gone.
+  Result<cgroups::EventNotifier> notify_oom() const;
+  Result<cgroups::EventNotifier> notify_memory_pressure(cgroups::PressureLevel level) const;
 
   // The init process when this Container created it with keep_child (for `run`).
   sys::ChildProcess take_init() { return std::move(m_init); }
@@ -101,5 +115,19 @@ class Container {
   sys::UniqueFd m_dir_fd;  // holds the flock
   sys::ChildProcess m_init;
 };
+
+// Helpers of update() and stats(), public for tests.
+// Zero numbers mean "unchanged" in an update (runc's update and Docker send explicit zeros):
+// returns `r` with every zero limit unset.
+Resources drop_zero_limits(Resources r);
+// `update` over `base`: every field set in `update` replaces the one in `base`; lists replace
+// lists when non-empty; unified keys are merged. Devices of `base` are kept.
+Resources merge_resources(const Resources& base, const Resources& update);
+// linux.resources as OCI JSON (the inverse of parse_resources for every field it knows).
+std::string resources_json(const Resources& r);
+// `config_json` with .linux.resources replaced by `r` (every other member kept verbatim).
+Result<std::string> replace_resources(std::string_view config_json, const Resources& r);
+// The interfaces of a /proc/<pid>/net/dev text.
+Result<std::vector<cgroups::NetworkInterfaceStats>> parse_net_dev(std::string_view text);
 
 }  // namespace hull::container
