@@ -35,6 +35,10 @@ Result<int> cmd_ps(Globals& g, Argv args);
 Result<int> cmd_exec(Globals& g, Argv args);
 Result<int> cmd_pause(Globals& g, Argv args);
 Result<int> cmd_resume(Globals& g, Argv args);
+Result<int> cmd_checkpoint(Globals& g, Argv args);
+Result<int> cmd_restore(Globals& g, Argv args);
+Result<int> cmd_update(Globals& g, Argv args);
+Result<int> cmd_events(Globals& g, Argv args);
 
 // Usage text of one subcommand (or of hull when `name` is empty); false if unknown.
 bool print_usage(std::string_view name);

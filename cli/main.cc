@@ -31,6 +31,8 @@ const std::map<std::string, Handler, std::less<>>& commands() {
       {"spec", cmd_spec},   {"create", cmd_create}, {"run", cmd_run},     {"start", cmd_start},
       {"state", cmd_state}, {"list", cmd_list},     {"kill", cmd_kill},   {"delete", cmd_delete},
       {"ps", cmd_ps},       {"exec", cmd_exec},     {"pause", cmd_pause}, {"resume", cmd_resume},
+      {"checkpoint", cmd_checkpoint}, {"restore", cmd_restore},
+      {"update", cmd_update}, {"events", cmd_events},
   };
   return m;
 }

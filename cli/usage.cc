@@ -29,6 +29,28 @@ const std::map<std::string_view, std::string_view>& usages() {
                "  Execute a new process inside the container."},
       {"pause", "hull pause ID\n  Suspend all processes inside the container."},
       {"resume", "hull resume ID\n  Resume all processes that were previously paused."},
+      {"checkpoint", "hull checkpoint [--image-path DIR] [--work-path DIR] [--leave-running]\n"
+                     "                [--tcp-established] [--ext-unix-sk] [--shell-job] [--file-locks]\n"
+                     "                [--pre-dump] [--parent-path DIR] [--page-server ADDR:PORT]\n"
+                     "                [--manage-cgroups-mode soft|full|strict|ignore] [--empty-ns network]\n"
+                     "                [--auto-dedup] [--lazy-pages] [--status-fd FD] ID\n"
+                     "  Checkpoint a running container with criu (images default to ./checkpoint)."},
+      {"restore", "hull restore [--image-path DIR] [--work-path DIR] [--bundle DIR] [--detach]\n"
+                  "             [--pid-file F] [--console-socket PATH] [--tcp-established]\n"
+                  "             [--ext-unix-sk] [--shell-job] [--file-locks]\n"
+                  "             [--manage-cgroups-mode soft|full|strict|ignore] [--empty-ns network]\n"
+                  "             [--lazy-pages] [--no-pivot] ID\n"
+                  "  Restore a container from a checkpoint (images default to ./checkpoint)."},
+      {"update", "hull update [--memory N] [--memory-reservation N] [--memory-swap N] [--kernel-memory N]\n"
+                 "            [--kernel-memory-tcp N] [--cpu-share N] [--cpu-quota N] [--cpu-period N]\n"
+                 "            [--cpu-rt-period N] [--cpu-rt-runtime N] [--cpuset-cpus S] [--cpuset-mems S]\n"
+                 "            [--pids-limit N] [--blkio-weight N] [-r|--resources FILE|-] ID\n"
+                 "  Update container resource constraints. Sizes take k, m, g, t, p suffixes (\"64m\");\n"
+                 "  zero leaves a limit unchanged. With --resources (LinuxResources JSON; '-' is stdin)\n"
+                 "  every other flag is ignored."},
+      {"events", "hull events [--stats] [--interval 5s] ID\n"
+                 "  Display container events (OOM notifications, and cpu, memory, pids, IO statistics\n"
+                 "  every interval) as JSON lines until the container exits; --stats prints once."},
   };
   return m;
 }
