@@ -11,6 +11,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +54,49 @@ struct ExecOptions {
   int preserve_fds = 0;
 };
 
+// `hull checkpoint` (runc's CriuOpts for Checkpoint). Paths may be relative to the caller's cwd.
+struct CheckpointOptions {
+  std::string criu_path = "criu";  // the global --criu flag
+  std::string image_path;          // required; created (0700) when missing
+  std::string work_path;           // criu's log and work files; default: the image dir
+  std::string parent_path;         // pre-dump chain: relative to image_path, must exist
+  bool leave_running = false;
+  bool tcp_established = false;
+  bool ext_unix_sk = false;
+  bool shell_job = false;
+  bool file_locks = false;
+  bool pre_dump = false;  // memory only, the container keeps running (needs mem_dirty_track)
+  bool auto_dedup = false;
+  bool lazy_pages = false;
+  int status_fd = -1;                  // lazy pages: one byte is written when criu is ready
+  std::string page_server;             // "ADDRESS:PORT", or empty
+  std::string manage_cgroups_mode;     // "", "soft", "full", "strict", "ignore"
+  uint32_t empty_ns = 0;               // CLONE_NEWNET: leave the network namespace out
+};
+
+// `hull restore`: a new container from a bundle and a checkpoint image (runc's Restore).
+struct RestoreOptions {
+  std::string root = kDefaultRoot;
+  std::string id;
+  std::string bundle = ".";
+  std::string criu_path = "criu";
+  std::string image_path;  // required: a directory written by checkpoint
+  std::string work_path;
+  std::string console_socket;  // receives the restored terminal's master (orphan-pts-master)
+  bool tcp_established = false;
+  bool ext_unix_sk = false;
+  bool shell_job = false;
+  bool file_locks = false;
+  bool lazy_pages = false;
+  std::string manage_cgroups_mode;
+  uint32_t empty_ns = 0;
+  // The descriptors that replace the checkpointed container's stdio pipes (descriptors.json
+  // entries "pipe:[N]" at index i get stdio[i]), as runc hands over its own stdio. Borrowed.
+  int stdio[3] = {0, 1, 2};
+  // Foreground restore: hull keeps the restored init as its child (take_init) to wait for it.
+  bool keep_child = false;
+};
+
 class Container {
  public:
   // Creates the container from its bundle; init waits before exec until start().
@@ -85,6 +129,16 @@ class Container {
   Result<sys::ChildProcess> exec(const ExecOptions& opts);
   Result<> pause();
   Result<> resume();
+  // Checkpoints the running container with criu into opts.image_path (plus descriptors.json).
+  // Without leave_running or pre_dump the container's processes are gone afterwards and its
+  // status is stopped; the caller destroys it, as runc's CLI does. Pre-dump on a kernel without
+  // memory dirty tracking fails (Unsupported) before anything is dumped. Errors: NotFound (no
+  // criu), Unsupported (criu too old, missing kernel feature), Child (criu failed; names the log).
+  Result<> checkpoint(const CheckpointOptions& opts);
+  // Restores a checkpoint into a new container `opts.id` (fresh state; status running). The
+  // restored init becomes hull's child (criu's rst_sibling): kept when opts.keep_child, else
+  // released. On failure nothing is left behind: no state dir, cgroup or mount.
+  static Result<Container> restore(const RestoreOptions& opts);
   // Changes the cgroup limits of a created, running or paused container (runc's update): every
   // set field of `r` is written to the live cgroup (devices are ignored: the rules stay), then
   // merged into the config recorded in state.json, so later loads see the new limits.

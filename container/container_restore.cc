@@ -1,0 +1,310 @@
+// Container::restore: `hull restore`, runc's Restore (libcontainer/criu_linux.go). criu recreates
+// the process tree; hull provides the state directory, the cgroup, the rootfs as a mount point,
+// the external mounts and namespaces, and new descriptors for the stdio pipes, and answers criu's
+// notifications (hooks at setup-namespaces, state.json at post-restore, the console master).
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+
+#include "base/cleanup.h"
+#include "container/cgroups/cgroups.h"
+#include "container/cgroups/devices.h"
+#include "container/container.h"
+#include "container/criu_support.h"
+#include "container/hooks.h"
+#include "container/mount_options.h"
+#include "container/rootfs_path.h"
+#include "criu/criu.h"
+#include "sys/file.h"
+#include "sys/mount.h"
+#include "sys/socket.h"
+
+namespace hull::container {
+
+using base::Cleanup;
+using base::Error;
+using base::fail;
+using sys::UniqueFd;
+
+namespace {
+
+Result<std::string> real_path(const std::string& path, std::string_view what) {
+  char buf[PATH_MAX];
+  if (::realpath(path.c_str(), buf) == nullptr)
+    return fail(Error::from_errno(errno, "realpath", path).context(std::string(what)));
+  return std::string(buf);
+}
+
+std::string namespace_file(NamespaceType t) {
+  switch (t) {
+    case NamespaceType::Network:
+      return "net";
+    case NamespaceType::Mount:
+      return "mnt";
+    default:
+      return std::string(namespace_type_name(t));
+  }
+}
+
+// criu needs every mount point of the images to exist in the rootfs; create once more what
+// create made (a fresh copy of the rootfs lacks them). Mount points on a tmpfs come back with the
+// tmpfs's content, and cgroup mount points with /sys or the cgroup tmpfs.
+Result<> prepare_mount_points(const Config& cfg, const std::string& rootfs,
+                              const std::string& bundle) {
+  UniqueFd root = TRY(sys::open(rootfs, O_PATH | O_DIRECTORY));
+  auto on_tmpfs = [&](const std::string& dest) {
+    for (const auto& m : cfg.mounts)
+      if (m.type == "tmpfs" && dest.rfind(clean_container_path(m.destination) + "/", 0) == 0)
+        return true;
+    return false;
+  };
+  for (const auto& m : cfg.mounts) {
+    std::string dest = clean_container_path(m.destination);
+    if (m.type == "cgroup" || m.type == "cgroup2" || on_tmpfs(dest)) continue;
+    PathKind kind = PathKind::Directory;
+    MountOptions o = TRY(parse_mount_options(m));
+    if (o.bind) {
+      std::string src = m.source[0] == '/' ? m.source : bundle + "/" + m.source;
+      struct stat st =
+          TRY(sys::fstatat(AT_FDCWD, src, 0).map_error(base::context("bind source of " + dest)));
+      if (!S_ISDIR(st.st_mode)) kind = PathKind::File;
+    }
+    TRY(ensure_in_root(root, dest, kind).map_error(base::context("mount point " + dest)));
+  }
+  return {};
+}
+
+class RestoreNotify : public criu::CriuNotifyHandler {
+ public:
+  RestoreNotify(const Config& cfg, State& st, cgroups::Manager& cg, sys::FdRef dir,
+                std::string console_socket)
+      : m_cfg(cfg), m_st(st), m_cg(cg), m_dir(dir), m_console_socket(std::move(console_socket)) {}
+
+  Result<> on_notify(std::string_view script, int32_t pid) override {
+    if (script == "setup-namespaces") return setup_namespaces(pid);
+    if (script == "post-restore") return post_restore(pid);
+    return {};
+  }
+
+  Result<> on_orphan_pts_master(sys::UniqueFd master) override {
+    if (m_console_socket.empty())
+      return fail(Error::invalid("the checkpoint has a terminal: restore needs --console-socket"));
+    UniqueFd sock = TRY(sys::unix_connect(m_console_socket, SOCK_STREAM));
+    int fds[] = {master.get()};
+    return sys::send_with_fds(sock, "/dev/ptmx", fds, "console socket " + m_console_socket);
+  }
+
+  bool saved() const { return m_saved; }
+
+ private:
+  // Only the root task exists yet: in the cgroup now, its children are born there (also with
+  // --manage-cgroups-mode ignore). Then the limits, then the hooks, as at create.
+  Result<> setup_namespaces(pid_t pid) {
+    TRY(m_cg.apply(pid));
+    const Linux empty;
+    const Linux& lx = m_cfg.linux ? *m_cfg.linux : empty;
+    Resources res = lx.resources.value_or(Resources{});
+    res.devices = cgroups::container_device_rules(res.devices, lx.devices);
+    TRY(m_cg.set(res));
+    if (m_cfg.hooks) {
+      State st = m_st;
+      st.init_pid = pid;
+      std::string json = oci_state_json(st, Status::Creating, false);
+      TRY(run_hooks("prestart", m_cfg.hooks->prestart, json));
+      TRY(run_hooks("createRuntime", m_cfg.hooks->create_runtime, json));
+    }
+    return {};
+  }
+
+  // The tree is restored (not yet resumed): record its init so the container is running.
+  Result<> post_restore(pid_t pid) {
+    m_st.init_pid = pid;
+    m_st.init_start_time = TRY(sys::process_start_time(pid));
+    m_st.cgroup_paths = m_cg.paths().paths;
+    m_st.namespace_paths.clear();
+    if (m_cfg.linux)
+      for (const auto& ns : m_cfg.linux->namespaces)
+        m_st.namespace_paths[std::string(namespace_type_name(ns.type))] =
+            ns.path.empty() ? fmt::format("/proc/{}/ns/{}", pid, namespace_file(ns.type)) : ns.path;
+    TRY(sys::write_file_atomic(m_dir, "state.json", serialize_state(m_st)));
+    m_saved = true;
+    return {};
+  }
+
+  const Config& m_cfg;
+  State& m_st;
+  cgroups::Manager& m_cg;
+  sys::FdRef m_dir;
+  std::string m_console_socket;
+  bool m_saved = false;
+};
+
+}  // namespace
+
+Result<Container> Container::restore(const RestoreOptions& opts) {
+  TRY(validate_id(opts.id));
+  if (opts.image_path.empty()) return fail(Error::invalid("restore: an image path is required"));
+  criu::CriuOptions co;
+  co.manage_cgroups_mode = TRY(cgroup_mode_flag(opts.manage_cgroups_mode));
+  if (opts.empty_ns & ~static_cast<uint32_t>(CLONE_NEWNET))
+    return fail(Error::invalid("--empty-ns: only the network namespace can be left empty"));
+  std::string bundle = TRY(real_path(opts.bundle, "bundle"));
+  std::string config_path = bundle + "/config.json";
+  std::string config_json = TRY(sys::read_file(config_path));
+  auto parsed = parse_config(config_json);
+  if (!parsed.has_value()) return fail(std::move(parsed).error().context(config_path));
+  auto config = std::make_unique<Config>(std::move(*parsed));
+  if (!config->root)
+    return fail(Error::invalid(config_path + ": .root: required to restore a container"));
+  std::string rootfs_in = config->root->path;
+  if (rootfs_in.empty() || rootfs_in[0] != '/') rootfs_in = bundle + "/" + rootfs_in;
+  std::string rootfs = TRY(real_path(rootfs_in, "rootfs"));
+  const Linux empty_linux;
+  const Linux& lx = config->linux ? *config->linux : empty_linux;
+
+  // Everything that can be checked without side effects comes first.
+  criu::Criu criu(opts.criu_path);
+  TRY(criu.require_version(kMinCriuVersion, "restore"));
+  if (opts.lazy_pages && TRY(criu.check_feature("lazy_pages")) == criu::FeatureStatus::Missing)
+    return fail(Error::unsupported("--lazy-pages: criu or this kernel lacks userfaultfd support"));
+  UniqueFd images = TRY(
+      sys::open(opts.image_path, O_RDONLY | O_DIRECTORY).map_error(base::context("image path")));
+  std::string descriptors_path = opts.image_path + "/" + kDescriptorsFile;
+  auto descriptors_text = sys::read_file_at(images, kDescriptorsFile);
+  if (!descriptors_text.has_value()) {
+    if (descriptors_text.error().errno_code() == ENOENT)
+      return fail(
+          Error::not_found(fmt::format("{}: missing: {} is not a checkpoint image directory",
+                                       descriptors_path, opts.image_path)));
+    return fail(std::move(descriptors_text).error());
+  }
+  std::vector<std::string> fds = TRY(parse_descriptors(*descriptors_text, descriptors_path));
+  UniqueFd work;
+  if (!opts.work_path.empty()) {
+    TRY(sys::mkdir_all(opts.work_path, 0700));
+    work = TRY(sys::open(opts.work_path, O_RDONLY | O_DIRECTORY));
+  }
+  auto layout = TRY(cgroups::detect_cgroup_layout());
+
+  // The state directory: mkdir is the atomic claim on the id.
+  TRY(sys::mkdir_all(opts.root, 0711));
+  std::string dir = opts.root + "/" + opts.id;
+  if (::mkdir(dir.c_str(), 0711) < 0) {
+    if (errno == EEXIST)
+      return fail(Error::make(base::ErrorKind::AlreadyExists,
+                              fmt::format("container with id exists: {}", opts.id)));
+    return fail(Error::from_errno(errno, "mkdir", dir));
+  }
+  Cleanup remove_dir([&] { (void)sys::remove_tree(dir); });
+  UniqueFd dir_fd = TRY(sys::open(dir, O_RDONLY | O_DIRECTORY));
+  TRY(sys::flock(dir_fd, LOCK_EX, dir));
+
+  auto cg = TRY(cgroups::Manager::create(lx.cgroups_path, opts.id));
+  Cleanup remove_cgroup([&] {
+    // criu kills what it restored when it fails; stragglers go with the cgroup.
+    if (auto pids = cg->pids(); pids.has_value())
+      for (pid_t p : *pids)
+        if (auto pfd = sys::pidfd_open(p); pfd.has_value())
+          (void)sys::pidfd_send_signal(*pfd, SIGKILL);
+    (void)cg->destroy();
+  });
+
+  TRY(prepare_mount_points(*config, rootfs, bundle));
+  // criu's root must be a mount point whose parent is not overmounted: a private bind of the
+  // rootfs in the state directory, gone again when restore returns.
+  std::string criu_root = dir + "/criu-root";
+  TRY(sys::mkdirat(dir_fd, "criu-root", 0755));
+  TRY(sys::mount(rootfs.c_str(), criu_root.c_str(), nullptr, MS_BIND | MS_REC, nullptr,
+                 "bind rootfs " + rootfs));
+  Cleanup unmount_root([&] {
+    (void)sys::umount2(criu_root, MNT_DETACH);
+    (void)sys::unlinkat(AT_FDCWD, criu_root, AT_REMOVEDIR);  // dir_fd may be the Container's now
+  });
+  TRY(sys::mount(nullptr, criu_root.c_str(), nullptr, MS_PRIVATE | MS_REC, nullptr,
+                 "private " + criu_root));
+
+  std::string cgroup_rel = TRY(cgroups::normalize_cgroups_path(lx.cgroups_path, opts.id));
+  ExternalMountInput in;
+  in.config = config.get();
+  in.bundle = bundle;
+  in.cgroup_ns = has_new_cgroup_ns(*config);
+  in.user_ns = false;
+  in.layout = layout;
+  in.cgroup_paths = cg->paths().paths;
+  for (const auto& ns : lx.namespaces)
+    in.user_ns |= ns.type == NamespaceType::User && ns.path.empty();
+  co.ext_mounts = restore_external_mounts(in);
+  co.cgroup_roots.push_back({"", cgroup_rel});
+
+  // Namespaces joined by path at create are handed back to criu, which joins them.
+  std::vector<UniqueFd> ns_fds;
+  for (const auto& ns : lx.namespaces) {
+    if (ns.path.empty() || (ns.type != NamespaceType::Network && ns.type != NamespaceType::Pid))
+      continue;
+    ns_fds.push_back(TRY(sys::open(ns.path, O_RDONLY)));
+    co.inherit_fds.push_back(
+        {ns.type == NamespaceType::Network ? "extRootNetNS" : "extRootPidNS", ns_fds.back().get()});
+  }
+  // The checkpointed stdio pipes are replaced by ours (runc hands over its own stdio).
+  std::vector<std::string> descriptors = fds;
+  for (size_t i = 0; i < fds.size() && i < 3; ++i) {
+    if (fds[i].find("pipe:") == std::string::npos) continue;
+    co.inherit_fds.push_back({fds[i], opts.stdio[i]});
+    auto now = sys::readlinkat(AT_FDCWD, fmt::format("/proc/self/fd/{}", opts.stdio[i]));
+    if (now.has_value()) descriptors[i] = *now;
+  }
+
+  co.images_dir_fd = images.get();
+  co.work_dir_fd = work.is_valid() ? work.get() : -1;
+  co.root = criu_root;
+  co.tcp_established = opts.tcp_established;
+  co.ext_unix_sk = opts.ext_unix_sk;
+  co.shell_job = opts.shell_job;
+  co.file_locks = opts.file_locks;
+  co.lazy_pages = opts.lazy_pages;
+  co.empty_ns = opts.empty_ns;
+  co.orphan_pts_master = true;
+  co.restore_sibling = true;
+
+  State st;
+  st.id = opts.id;
+  st.created = now_rfc3339();
+  st.bundle = bundle;
+  st.rootfs = rootfs;
+  st.config_json = config_json;
+  st.annotations = config->annotations;
+  st.rootless = ::geteuid() != 0;
+  for (const auto& ns : lx.namespaces)
+    st.created_userns |= ns.type == NamespaceType::User && ns.path.empty();
+  st.external_descriptors = descriptors;
+  RestoreNotify notify(*config, st, *cg, dir_fd, opts.console_socket);
+  pid_t pid = TRY(criu.restore(co, &notify));
+  // A restored tree is this process's child (rst_sibling): owned from here on.
+  sys::ChildProcess init(pid, TRY(sys::pidfd_open(pid)));
+  if (!notify.saved() || st.init_pid != pid)
+    return fail(Error::protocol(
+        fmt::format("criu restored pid {} without a post-restore notification for it", pid)));
+
+  Container c;
+  c.m_root = opts.root;
+  c.m_state = std::move(st);
+  c.m_config = std::move(config);
+  c.m_dir_fd = std::move(dir_fd);
+  if (opts.keep_child) {
+    c.m_init = std::move(init);
+  } else {
+    init.release();
+  }
+  remove_cgroup.release();
+  remove_dir.release();
+  return c;
+}
+
+}  // namespace hull::container
