@@ -318,6 +318,30 @@ Result<> readonly_paths(const std::vector<std::string>& paths, FdRef root) {
   return {};
 }
 
+// Stdio on the host's /dev/null is switched to the container's own node, as runc's
+// reOpenDevNull does: the host's mount must not leak in, and criu cannot checkpoint a descriptor
+// whose mount is outside the container ("Can't lookup mount=N for fd=0 path=/dev/null").
+Result<> reopen_dev_null(FdRef root) {
+  auto node = open_in_root(root, "/dev/null");
+  if (!node.has_value()) return {};  // no /dev/null in the container: nothing to switch to
+  struct stat ns = TRY(sys::fstat(*node, "/dev/null"));
+  if (!S_ISCHR(ns.st_mode) || ns.st_rdev != makedev(1, 3)) return {};
+  UniqueFd null;
+  for (int fd = 0; fd < 3; ++fd) {
+    auto st = sys::fstat(sys::FdRef(fd), fmt::format("fd {}", fd));
+    if (!st.has_value() || !S_ISCHR(st->st_mode) || st->st_rdev != ns.st_rdev) continue;
+    if (st->st_dev == ns.st_dev && st->st_ino == ns.st_ino) continue;  // already the container's
+    if (!null) {
+      // Reopened through the verified O_PATH handle; without a /proc there is no way to, so skip.
+      auto opened = sys::open(sys::fd_path(*node), O_RDWR);
+      if (!opened.has_value()) return {};
+      null = std::move(*opened);
+    }
+    TRY(sys::dup2(null, fd));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<> finalize_rootfs(InitContext& ctx) {
@@ -337,6 +361,7 @@ Result<> finalize_rootfs(InitContext& ctx) {
     TRY(mask_paths(cfg.linux->masked_paths, ctx.root_fd));
     TRY(readonly_paths(cfg.linux->readonly_paths, ctx.root_fd));
   }
+  TRY(reopen_dev_null(ctx.root_fd));
   if (cfg.root && cfg.root->readonly) {
     // A missing cwd is created while / is still writable, as runc does in prepareRootfs.
     if (ctx.process && !ctx.process->cwd.empty())
