@@ -1,0 +1,172 @@
+// pause/resume, events --stats, update and delete on real containers.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include "tests/cgroups/util.h"
+
+namespace hull::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+long read_count(const std::string& path) {
+  std::string s = read_text(path);
+  return s.empty() ? -1 : std::atol(s.c_str());
+}
+
+std::string trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+TEST(LifecycleTest, PauseFreezesTheContainerAndResumeContinuesIt) {
+  TempDir shared;
+  Bundle b({"sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /shared/count; sleep 0.02; done"});
+  b.edit("c['mounts'].append({'destination': '/shared', 'type': 'bind', 'source': '" +
+         shared.path() + "', 'options': ['rbind', 'rw']})");
+  Hull hull;
+  Running c(hull, b, unique_id("cg-pause"));
+  ASSERT_TRUE(c.ok()) << c.run().err;
+  std::string count = shared.path() + "/count";
+  ASSERT_TRUE(wait_for([&] { return read_count(count) > 2; }));
+  EXPECT_EQ(c.status(), "running");
+
+  RunResult p = hull({"pause", c.id()});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_EQ(c.status(), "paused");
+  long frozen = read_count(count);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(read_count(count), frozen);
+  // A paused container cannot be paused again; resume is the way out.
+  EXPECT_NE(hull({"pause", c.id()}).exit_code, 0);
+
+  RunResult r = hull({"resume", c.id()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(c.status(), "running");
+  EXPECT_TRUE(wait_for([&] { return read_count(count) > frozen + 2; }));
+  EXPECT_NE(hull({"resume", c.id()}).exit_code, 0);
+
+  ASSERT_EQ(hull({"kill", c.id(), "KILL"}).exit_code, 0);
+  ASSERT_TRUE(wait_for([&] { return c.status() == "stopped"; }));
+  RunResult stopped = hull({"pause", c.id()});
+  EXPECT_EQ(stopped.exit_code, 1);
+  EXPECT_THAT(stopped.err, HasSubstr("stopped"));
+}
+
+TEST(LifecycleTest, EventsStatsNumbersMatchTheWorkload) {
+  Bundle b({"sleep", "1000"});
+  b.edit("c['linux']['resources']['memory'] = {'limit': 67108864}\n"
+         "c['linux']['resources']['pids'] = {'limit': 100}");
+  Hull hull;
+  Running c(hull, b, unique_id("cg-stats"));
+  ASSERT_TRUE(c.ok()) << c.run().err;
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(hull({"exec", "-d", c.id(), "sleep", "100"}).exit_code, 0);
+
+  RunResult r = hull({"events", "--stats", c.id()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
+  simdjson::dom::parser parser;
+  simdjson::padded_string text(r.out);
+  simdjson::dom::element ev;
+  ASSERT_EQ(parser.parse(text).get(ev), simdjson::SUCCESS) << r.out;
+  std::string_view type, id;
+  ASSERT_EQ(ev["type"].get(type), simdjson::SUCCESS);
+  ASSERT_EQ(ev["id"].get(id), simdjson::SUCCESS);
+  EXPECT_EQ(type, "stats");
+  EXPECT_EQ(id, c.id());
+  uint64_t usage = 0, limit = 0, pids = 0, pids_limit = 0;
+  ASSERT_EQ(ev["data"]["memory"]["usage"]["usage"].get(usage), simdjson::SUCCESS) << r.out;
+  ASSERT_EQ(ev["data"]["memory"]["usage"]["limit"].get(limit), simdjson::SUCCESS) << r.out;
+  ASSERT_EQ(ev["data"]["pids"]["current"].get(pids), simdjson::SUCCESS) << r.out;
+  ASSERT_EQ(ev["data"]["pids"]["limit"].get(pids_limit), simdjson::SUCCESS) << r.out;
+  EXPECT_GT(usage, 0u);
+  EXPECT_LT(usage, limit);
+  EXPECT_EQ(limit, 67108864u);
+  EXPECT_EQ(pids, 3u);  // init and the two exec'd sleeps
+  EXPECT_EQ(pids_limit, 100u);
+  // The container has its own network namespace: its loopback is listed.
+  simdjson::dom::array ifaces;
+  ASSERT_EQ(ev["data"]["network_interfaces"].get(ifaces), simdjson::SUCCESS) << r.out;
+  std::string_view name;
+  ASSERT_GE(ifaces.size(), 1u);
+  EXPECT_EQ(ifaces.at(0)["Name"].get(name), simdjson::SUCCESS);
+  EXPECT_EQ(name, "lo");
+
+  // runc's wording for a container that is not running.
+  ASSERT_EQ(hull({"kill", c.id(), "KILL"}).exit_code, 0);
+  ASSERT_TRUE(wait_for([&] { return c.status() == "stopped"; }));
+  RunResult gone = hull({"events", "--stats", c.id()});
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_THAT(gone.err, HasSubstr("container with id " + c.id() + " is not running"));
+}
+
+TEST(LifecycleTest, UpdateChangesLiveLimitsAndKeepsWhatItDoesNotName) {
+  Bundle b({"sleep", "1000"});
+  b.edit("c['linux']['resources']['memory'] = {'limit': 67108864}\n"
+         "c['linux']['resources']['pids'] = {'limit': 50}\n"
+         "c['linux']['resources']['cpu'] = {'shares': 512}");
+  Hull hull;
+  Running c(hull, b, unique_id("cg-update"));
+  ASSERT_TRUE(c.ok()) << c.run().err;
+  auto paths = c.cgroup_paths();
+  ASSERT_TRUE(paths.count("memory") && paths.count("pids") && paths.count("cpu"));
+  auto mem_limit = [&] { return trimmed(read_text(paths["memory"] + "/memory.limit_in_bytes")); };
+  auto pids_max = [&] { return trimmed(read_text(paths["pids"] + "/pids.max")); };
+  auto shares = [&] { return trimmed(read_text(paths["cpu"] + "/cpu.shares")); };
+  ASSERT_EQ(mem_limit(), "67108864");
+
+  RunResult u = hull({"update", "--memory", "128m", "--pids-limit", "77", c.id()});
+  ASSERT_EQ(u.exit_code, 0) << u.err;
+  EXPECT_EQ(mem_limit(), "134217728");
+  EXPECT_EQ(pids_max(), "77");
+  EXPECT_EQ(shares(), "512");
+  RunResult inside = hull({"exec", c.id(), "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes"});
+  EXPECT_EQ(inside.out, "134217728\n") << inside.err;
+  // Recorded in state.json's config for later commands.
+  std::string state = read_text(hull.root() + "/" + c.id() + "/state.json");
+  EXPECT_THAT(state, HasSubstr(R"("limit":134217728)"));
+  EXPECT_THAT(state, HasSubstr(R"("pids":{"limit":77})"));
+
+  // Docker sends every field, zero meaning "unchanged".
+  const std::string docker = R"({"memory":{"limit":0,"reservation":0,"swap":0,"kernel":0,"kernelTCP":0},)"
+                             R"("cpu":{"shares":0,"quota":0,"period":0,"realtimeRuntime":0,)"
+                             R"("realtimePeriod":0,"cpus":"","mems":""},"blockIO":{"weight":0},)"
+                             R"("pids":{"limit":99}})";
+  RunResult d = hull({"update", "--resources", "-", c.id()}, std::chrono::seconds(30), docker);
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+  EXPECT_EQ(pids_max(), "99");
+  EXPECT_EQ(mem_limit(), "134217728");
+  EXPECT_EQ(shares(), "512");
+
+  TempDir tmp;
+  std::string file = tmp.path() + "/r.json";
+  { std::ofstream(file) << R"({"cpu":{"shares":256}})"; }
+  RunResult f = hull({"update", "--resources=" + file, c.id()});
+  ASSERT_EQ(f.exit_code, 0) << f.err;
+  EXPECT_EQ(shares(), "256");
+  EXPECT_EQ(mem_limit(), "134217728");
+  EXPECT_EQ(pids_max(), "99");
+
+  RunResult bad = hull({"update", "--memory", "1.5x", c.id()});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("invalid value for memory: invalid size: '1.5x'"));
+  EXPECT_EQ(mem_limit(), "134217728");
+
+  ASSERT_EQ(hull({"kill", c.id(), "KILL"}).exit_code, 0);
+  ASSERT_TRUE(wait_for([&] { return c.status() == "stopped"; }));
+  RunResult stopped = hull({"update", "--memory", "64m", c.id()});
+  EXPECT_EQ(stopped.exit_code, 1);
+  EXPECT_THAT(stopped.err, HasSubstr("container not running"));
+
+  // delete removes every cgroup directory of the container.
+  ASSERT_EQ(hull({"delete", c.id()}).exit_code, 0);
+  for (const auto& [controller, dir] : paths) EXPECT_FALSE(std::filesystem::exists(dir)) << dir;
+}
+
+}  // namespace
+}  // namespace hull::testing
