@@ -1,0 +1,402 @@
+// hull checkpoint / restore against real criu: a busybox counter is checkpointed and restored and
+// must continue from where it was; failures must be clear and leave nothing behind.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "tests/harness/harness.h"
+
+namespace hull::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using namespace std::chrono_literals;
+
+std::string criu_path() {
+  if (const char* env = std::getenv("HULL_CRIU"); env != nullptr && *env != '\0') return env;
+  if (access("/opt/criu-trixie/bin/criu", X_OK) == 0) return "/opt/criu-trixie/bin/criu";
+  return "/usr/sbin/criu";
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+bool exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+// The counter file's value; -1 while it is being rewritten (empty) or missing.
+long read_count(const std::string& path) {
+  std::string s = read_text(path);
+  if (s.empty() || s.back() != '\n') return -1;
+  return std::strtol(s.c_str(), nullptr, 10);
+}
+
+// Waits until the counter is above `n`; returns the value seen (or -1 on timeout).
+long wait_count_above(const std::string& path, long n, std::chrono::milliseconds timeout = 10s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    long v = read_count(path);
+    if (v > n) return v;
+    std::this_thread::sleep_for(20ms);
+  }
+  return -1;
+}
+
+// The "pid" of `hull state` output, or 0.
+long state_pid(const std::string& json) {
+  size_t at = json.find("\"pid\":");
+  if (at == std::string::npos) return 0;
+  return std::strtol(json.c_str() + at + 6, nullptr, 10);
+}
+
+class CheckpointTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RunResult check = run_command({criu_path(), "check"}, 30s);
+    if (check.exit_code != 0) GTEST_SKIP() << criu_path() << " check fails: " << check.err;
+  }
+
+  // Other tests create containers at the same time: only this test's ids and paths count.
+  void TearDown() override {
+    if (IsSkipped()) return;
+    for (const auto& cid : m_ids) (void)m_hull({"delete", "--force", cid});
+    for (const auto& m : mount_points())
+      EXPECT_EQ(m.rfind(m_hull.root(), 0), std::string::npos) << "mount left behind: " << m;
+    for (const auto& d : cgroup_dirs())
+      for (const auto& cid : m_ids) EXPECT_THAT(d, Not(HasSubstr(cid))) << "cgroup left behind";
+  }
+
+  // A counter whose value lives in `where` ("shell": a shell variable; "tmpfs": a file on a tmpfs
+  // mount) and is copied to /data/count, a bind mount of m_data. The shell's stdio goes to the
+  // container's /dev/null. With `limit`, it stops there with exit code 7.
+  std::unique_ptr<Bundle> counter_bundle(const std::string& where = "shell",
+                                         const std::string& limit = "") {
+    std::string loop = where == "tmpfs" ? "n=$(cat /scratch/n 2>/dev/null || echo 0); n=$((n+1)); "
+                                          "echo $n > /scratch/n; echo $n > /data/count"
+                                        : "i=$((i+1)); echo $i > /data/count";
+    std::string cond =
+        limit.empty() ? "true" : "[ $(cat /data/count 2>/dev/null || echo 0) -lt " + limit + " ]";
+    std::string script = "exec </dev/null >/dev/null 2>&1; i=0; while " + cond + "; do " + loop +
+                         "; sleep 0.05; done; exit 7";
+    auto b = std::make_unique<Bundle>(std::vector<std::string>{"/bin/sh", "-c", script});
+    b->edit("c['mounts'].append({'destination': '/data', 'type': 'bind', 'source': '" +
+            m_data.path() + "', 'options': ['rbind', 'rw']})");
+    if (where == "tmpfs")
+      b->edit(
+          "c['mounts'].append({'destination': '/scratch', 'type': 'tmpfs', 'source': 'tmpfs', "
+          "'options': ['nosuid', 'nodev', 'size=1m']})");
+    return b;
+  }
+
+  std::string id(const std::string& name) {
+    m_ids.push_back(name + "-" + std::to_string(getpid()) + "-" + std::to_string(m_ids.size()));
+    return m_ids.back();
+  }
+
+  RunResult hull(std::vector<std::string> args, const std::string& criu = {}) {
+    args.insert(args.begin(), {"--criu", criu.empty() ? criu_path() : criu});
+    return m_hull(args, 60s);
+  }
+
+  void run_counter(const Bundle& b, const std::string& cid) {
+    RunResult r = hull({"run", "-d", "--bundle", b.dir(), cid});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_GT(wait_count_above(count_file(), 3), 3) << "the counter does not count";
+  }
+
+  std::string count_file() const { return m_data.path() + "/count"; }
+  std::string state_dir(const std::string& cid) const { return m_hull.root() + "/" + cid; }
+
+  // The counter does not move for a while: nothing runs.
+  void expect_frozen() {
+    long a = read_count(count_file());
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(read_count(count_file()), a) << "the counter still runs";
+  }
+
+  Hull m_hull;
+  TempDir m_data, m_images;
+  std::vector<std::string> m_ids;
+};
+
+TEST_F(CheckpointTest, CheckpointStopsAndRestoreContinuesTheCounter) {
+  auto b = counter_bundle();
+  std::string cid = id("counter");
+  run_counter(*b, cid);
+  std::string img = m_images.path() + "/img";
+  RunResult ck = hull({"checkpoint", "--image-path", img, cid});
+  ASSERT_EQ(ck.exit_code, 0) << ck.err;
+  EXPECT_TRUE(exists(img + "/descriptors.json"));
+  EXPECT_TRUE(exists(img + "/inventory.img"));
+  // Checkpointed containers are gone, as with runc.
+  EXPECT_FALSE(exists(state_dir(cid)));
+  expect_frozen();
+  long at_checkpoint = read_count(count_file());
+  ASSERT_GT(at_checkpoint, 3);
+
+  RunResult rs = hull({"restore", "-d", "--image-path", img, "--bundle", b->dir(), cid});
+  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  RunResult st = hull({"state", cid});
+  ASSERT_EQ(st.exit_code, 0) << st.err;
+  EXPECT_THAT(st.out, HasSubstr("\"status\": \"running\""));
+  long pid = state_pid(st.out);
+  ASSERT_GT(pid, 0);
+  EXPECT_EQ(kill(static_cast<pid_t>(pid), 0), 0);
+  // It continues from its checkpointed value (a fresh start would count from 1 again).
+  long next = wait_count_above(count_file(), at_checkpoint);
+  EXPECT_GT(next, at_checkpoint);
+  EXPECT_LT(next, at_checkpoint + 40);
+  // The restored init is in the container's cgroup: `ps` lists it.
+  RunResult ps = hull({"ps", "--format", "json", cid});
+  EXPECT_THAT(ps.out, HasSubstr(std::to_string(pid))) << ps.err;
+  // No criu-root mount is left in the state dir.
+  EXPECT_FALSE(exists(state_dir(cid) + "/criu-root"));
+
+  ASSERT_EQ(hull({"kill", cid, "KILL"}).exit_code, 0);
+  for (int i = 0; i < 100 && hull({"state", cid}).out.find("stopped") == std::string::npos; ++i)
+    std::this_thread::sleep_for(20ms);
+  RunResult del = hull({"delete", cid});
+  EXPECT_EQ(del.exit_code, 0) << del.err;
+  EXPECT_FALSE(exists(state_dir(cid)));
+}
+
+TEST_F(CheckpointTest, LeaveRunningKeepsCounting) {
+  auto b = counter_bundle();
+  std::string cid = id("leave");
+  run_counter(*b, cid);
+  RunResult ck =
+      hull({"checkpoint", "--leave-running", "--image-path", m_images.path() + "/img", cid});
+  ASSERT_EQ(ck.exit_code, 0) << ck.err;
+  EXPECT_THAT(hull({"state", cid}).out, HasSubstr("\"status\": \"running\""));
+  long now = read_count(count_file());
+  EXPECT_GT(wait_count_above(count_file(), now + 2), now + 2);
+}
+
+TEST_F(CheckpointTest, CheckpointDeleteRestoreUnderTheSameId) {
+  auto b = counter_bundle();
+  std::string cid = id("sameid");
+  run_counter(*b, cid);
+  std::string img = m_images.path() + "/img";
+  ASSERT_EQ(hull({"checkpoint", "--leave-running", "--image-path", img, cid}).exit_code, 0);
+  ASSERT_EQ(hull({"delete", "--force", cid}).exit_code, 0);
+  EXPECT_FALSE(exists(state_dir(cid)));
+  expect_frozen();
+  long before = read_count(count_file());
+  RunResult rs = hull({"restore", "-d", "--image-path", img, "--bundle", b->dir(), cid});
+  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  EXPECT_THAT(hull({"state", cid}).out, HasSubstr("\"status\": \"running\""));
+  // The images are from before `delete`: the counter resumes at or below where it stopped.
+  long next = wait_count_above(count_file(), 0);
+  EXPECT_GT(next, 0);
+  EXPECT_LE(next, before + 2);
+  EXPECT_GT(wait_count_above(count_file(), next), next);
+}
+
+TEST_F(CheckpointTest, PreDumpFailsClearlyAndLeavesTheContainerRunning) {
+  auto b = counter_bundle();
+  std::string cid = id("predump");
+  run_counter(*b, cid);
+  std::string img = m_images.path() + "/pre";
+  RunResult ck = hull({"checkpoint", "--pre-dump", "--image-path", img, cid});
+  // This kernel has no memory dirty tracking (`criu check --feature mem_dirty_track` fails).
+  RunResult feature = run_command({criu_path(), "check", "--feature", "mem_dirty_track"}, 30s);
+  if (feature.exit_code == 0) {
+    EXPECT_EQ(ck.exit_code, 0) << ck.err;
+  } else {
+    EXPECT_EQ(ck.exit_code, 1);
+    EXPECT_THAT(ck.err, HasSubstr("pre-dump needs memory dirty tracking"));
+    EXPECT_THAT(ck.err, HasSubstr("mem_dirty_track"));
+    EXPECT_FALSE(exists(img));
+  }
+  EXPECT_THAT(hull({"state", cid}).out, HasSubstr("\"status\": \"running\""));
+  long now = read_count(count_file());
+  EXPECT_GT(wait_count_above(count_file(), now + 2), now + 2);
+}
+
+TEST_F(CheckpointTest, TmpfsContentIsRestored) {
+  auto b = counter_bundle("tmpfs");
+  std::string cid = id("tmpfs");
+  run_counter(*b, cid);
+  std::string img = m_images.path() + "/img";
+  RunResult ck = hull({"checkpoint", "--image-path", img, cid});
+  ASSERT_EQ(ck.exit_code, 0) << ck.err;
+  expect_frozen();
+  long at_checkpoint = read_count(count_file());
+  RunResult rs = hull({"restore", "-d", "--image-path", img, "--bundle", b->dir(), cid});
+  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  // The count lives in /scratch (tmpfs): an empty tmpfs would restart it at 1.
+  long next = wait_count_above(count_file(), at_checkpoint);
+  EXPECT_GT(next, at_checkpoint);
+  EXPECT_LT(next, at_checkpoint + 40);
+}
+
+TEST_F(CheckpointTest, DetachedRestoreWritesThePidFile) {
+  auto b = counter_bundle();
+  std::string cid = id("pidfile");
+  run_counter(*b, cid);
+  std::string img = m_images.path() + "/img";
+  ASSERT_EQ(hull({"checkpoint", "--image-path", img, cid}).exit_code, 0);
+  std::string pid_file = m_images.path() + "/pid";
+  RunResult rs = hull({"restore", "--detach", "--pid-file", pid_file, "--image-path", img,
+                       "--bundle", b->dir(), cid});
+  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  long pid = std::strtol(read_text(pid_file).c_str(), nullptr, 10);
+  ASSERT_GT(pid, 0);
+  EXPECT_EQ(state_pid(hull({"state", cid}).out), pid);
+  EXPECT_EQ(kill(static_cast<pid_t>(pid), 0), 0);
+}
+
+TEST_F(CheckpointTest, ForegroundRestoreWaitsAndDeletes) {
+  auto b = counter_bundle("shell", "40");
+  std::string cid = id("fg");
+  run_counter(*b, cid);
+  std::string img = m_images.path() + "/img";
+  ASSERT_EQ(hull({"checkpoint", "--image-path", img, cid}).exit_code, 0);
+  // The counter stops itself at 40 with exit code 7; restore returns that code.
+  RunResult rs = hull({"restore", "--image-path", img, "--bundle", b->dir(), cid});
+  EXPECT_EQ(rs.exit_code, 7) << rs.err;
+  EXPECT_EQ(read_count(count_file()), 40);
+  EXPECT_FALSE(exists(state_dir(cid)));
+}
+
+// stdout is a pipe (as engines give it): restore hands the new pipe over in its place
+// (inherit_fd), and the host's /dev/null on stdin/stderr became the container's own at create.
+TEST_F(CheckpointTest, StdoutPipeIsHandedOverOnRestore) {
+  auto b = std::make_unique<Bundle>(std::vector<std::string>{
+      "/bin/sh", "-c",
+      "i=0; while true; do i=$((i+1)); echo $i; echo $i > /data/count; sleep 0.05; done"});
+  b->edit("c['mounts'].append({'destination': '/data', 'type': 'bind', 'source': '" +
+          m_data.path() + "', 'options': ['rbind', 'rw']})");
+  std::string cid = id("pipe");
+  std::string prefix = hull_binary() + " --root " + m_hull.root() + " --criu " + criu_path();
+  std::string out1 = m_images.path() + "/out1", out2 = m_images.path() + "/out2";
+  // The pipeline stays in the background: `cat` reads the container's stdout until it closes.
+  RunResult run = run_command({"/bin/sh", "-c",
+                               "(" + prefix + " run -d --bundle " + b->dir() + " " + cid +
+                                   " </dev/null 2>/dev/null | cat >> " + out1 + ") &"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_GT(wait_count_above(count_file(), 3), 3) << "the counter does not count";
+  std::string img = m_images.path() + "/img";
+  RunResult ck = hull({"checkpoint", "--image-path", img, cid});
+  ASSERT_EQ(ck.exit_code, 0) << ck.err;
+  EXPECT_THAT(read_text(img + "/descriptors.json"), HasSubstr("pipe:["));
+  expect_frozen();
+  long at_checkpoint = read_count(count_file());
+  RunResult rs =
+      run_command({"/bin/sh", "-c",
+                   "(" + prefix + " restore -d --image-path " + img + " --bundle " + b->dir() +
+                       " " + cid + " </dev/null 2>/dev/null | cat >> " + out2 + ") &"});
+  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  ASSERT_GT(wait_count_above(count_file(), at_checkpoint + 3), at_checkpoint + 3);
+  // The restored shell writes to the new pipe, continuing its count.
+  std::istringstream lines(read_text(out2));
+  long first = 0;
+  lines >> first;
+  EXPECT_GT(first, at_checkpoint - 2);
+  EXPECT_LT(first, at_checkpoint + 40);
+  EXPECT_GE(std::strtol(read_text(out1).c_str(), nullptr, 10), 1);
+}
+
+TEST_F(CheckpointTest, RestoreFromAnEmptyImageDirFailsCleanly) {
+  auto b = counter_bundle();
+  std::string cid = id("empty");
+  RunResult rs =
+      hull({"restore", "-d", "--image-path", m_images.path(), "--bundle", b->dir(), cid});
+  EXPECT_EQ(rs.exit_code, 1);
+  EXPECT_THAT(rs.err, HasSubstr("descriptors.json"));
+  EXPECT_THAT(rs.err, HasSubstr("not a checkpoint image directory"));
+  EXPECT_FALSE(exists(state_dir(cid)));
+}
+
+TEST_F(CheckpointTest, RestoreFromACorruptImageDirFailsCleanly) {
+  auto b = counter_bundle();
+  std::string cid = id("corrupt");
+  run_counter(*b, cid);
+  std::string img = m_images.path() + "/img";
+  ASSERT_EQ(hull({"checkpoint", "--image-path", img, cid}).exit_code, 0);
+  for (const char* f : {"/inventory.img", "/pstree.img"}) {
+    std::ofstream out(img + f, std::ios::trunc);
+    out << "this is not a criu image";
+  }
+  RunResult rs = hull({"restore", "-d", "--image-path", img, "--bundle", b->dir(), cid});
+  EXPECT_EQ(rs.exit_code, 1);
+  EXPECT_THAT(rs.err, HasSubstr("criu RESTORE failed"));
+  EXPECT_THAT(rs.err, HasSubstr("restore.log"));
+  EXPECT_FALSE(exists(state_dir(cid)));
+  expect_frozen();
+}
+
+TEST_F(CheckpointTest, MissingCriuIsAClearError) {
+  auto b = counter_bundle();
+  std::string cid = id("nocriu");
+  run_counter(*b, cid);
+  RunResult ck =
+      hull({"checkpoint", "--image-path", m_images.path() + "/img", cid}, "/nonexistent");
+  EXPECT_EQ(ck.exit_code, 1);
+  EXPECT_THAT(ck.err, HasSubstr("/nonexistent"));
+  EXPECT_FALSE(exists(m_images.path() + "/img"));
+  EXPECT_THAT(hull({"state", cid}).out, HasSubstr("\"status\": \"running\""));
+  std::string other = id("nocriu-restore");
+  RunResult rs =
+      hull({"restore", "-d", "--image-path", m_images.path(), "--bundle", b->dir(), other},
+           "/nonexistent");
+  EXPECT_EQ(rs.exit_code, 1);
+  EXPECT_THAT(rs.err, HasSubstr("/nonexistent"));
+  EXPECT_FALSE(exists(state_dir(other)));
+}
+
+TEST_F(CheckpointTest, TooOldCriuIsAClearError) {
+  std::string fake = m_images.path() + "/old-criu";
+  {
+    std::ofstream out(fake);
+    out << "#!/bin/sh\nif [ \"$1\" = -V ]; then printf 'Version: 3.10\\n'; exit 0; fi\nexit 1\n";
+  }
+  chmod(fake.c_str(), 0755);
+  auto b = counter_bundle();
+  std::string cid = id("oldcriu");
+  run_counter(*b, cid);
+  RunResult ck = hull({"checkpoint", "--image-path", m_images.path() + "/img", cid}, fake);
+  EXPECT_EQ(ck.exit_code, 1);
+  EXPECT_THAT(ck.err, HasSubstr("criu 3.10 is too old for checkpoint (needs >= 3.14)"));
+  EXPECT_THAT(hull({"state", cid}).out, HasSubstr("\"status\": \"running\""));
+  std::string other = id("oldcriu-restore");
+  RunResult rs =
+      hull({"restore", "-d", "--image-path", m_images.path(), "--bundle", b->dir(), other}, fake);
+  EXPECT_EQ(rs.exit_code, 1);
+  EXPECT_THAT(rs.err, HasSubstr("criu 3.10 is too old for restore (needs >= 3.14)"));
+  EXPECT_FALSE(exists(state_dir(other)));
+}
+
+TEST_F(CheckpointTest, HelpAndBadFlags) {
+  RunResult help = hull({"checkpoint", "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("--leave-running"));
+  EXPECT_EQ(hull({"restore", "--help"}).exit_code, 0);
+  RunResult missing = hull({"checkpoint", "--image-path", m_images.path() + "/img", "nope"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("does not exist"));
+  RunResult ns = hull({"checkpoint", "--empty-ns", "pid", "x"});
+  EXPECT_EQ(ns.exit_code, 1);
+  EXPECT_THAT(ns.err, HasSubstr("--empty-ns: namespace"));
+  EXPECT_THAT(ns.err, HasSubstr("is not supported"));
+}
+
+}  // namespace
+}  // namespace hull::testing
