@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 
 namespace hull::sys {
 
@@ -28,33 +29,49 @@ Result<FdPair> pipe() {
 
 namespace {
 
-Result<sockaddr_un> unix_address(const std::string& path) {
+// A socket address for `path`. sun_path holds 107 bytes; engines put state in deep directories
+// (Docker: <exec-root>/runtime-runc/moby/<64 hex id>/exec.sock), so a longer path is reached
+// through its directory: `dir` is opened O_PATH and the address becomes /proc/self/fd/N/<name>.
+struct UnixAddress {
   sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (path.size() >= sizeof addr.sun_path)
-    return fail(Error::from_errno(ENAMETOOLONG, "unix socket path", path));
-  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  return addr;
+  UniqueFd dir;  // keeps /proc/self/fd/N valid until bind/connect is done
+};
+
+Result<UnixAddress> unix_address(const std::string& path) {
+  UnixAddress a;
+  a.addr.sun_family = AF_UNIX;
+  std::string name = path;
+  if (path.size() >= sizeof a.addr.sun_path) {
+    size_t slash = path.rfind('/');
+    if (slash == std::string::npos || path.size() - slash >= sizeof a.addr.sun_path - 32)
+      return fail(Error::from_errno(ENAMETOOLONG, "unix socket path", path));
+    std::string parent = slash == 0 ? "/" : path.substr(0, slash);
+    a.dir = UniqueFd(::open(parent.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!a.dir) return fail(Error::from_errno(errno, "open", parent));
+    name = "/proc/self/fd/" + std::to_string(a.dir.get()) + path.substr(slash);
+  }
+  std::memcpy(a.addr.sun_path, name.c_str(), name.size() + 1);
+  return a;
 }
 
 }  // namespace
 
 Result<UniqueFd> unix_connect(const std::string& path, int type) {
-  sockaddr_un addr = TRY(unix_address(path));
+  UnixAddress a = TRY(unix_address(path));
   UniqueFd fd(::socket(AF_UNIX, type | SOCK_CLOEXEC, 0));
   if (!fd) return fail(Error::from_errno(errno, "socket"));
   // SAFETY: sockaddr_un is the address type for AF_UNIX sockets.
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&a.addr), sizeof a.addr) < 0)
     return fail(Error::from_errno(errno, "connect", path));
   return fd;
 }
 
 Result<UniqueFd> unix_listen(const std::string& path, int type) {
-  sockaddr_un addr = TRY(unix_address(path));
+  UnixAddress a = TRY(unix_address(path));
   UniqueFd fd(::socket(AF_UNIX, type | SOCK_CLOEXEC, 0));
   if (!fd) return fail(Error::from_errno(errno, "socket"));
   // SAFETY: sockaddr_un is the address type for AF_UNIX sockets.
-  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+  if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&a.addr), sizeof a.addr) < 0)
     return fail(Error::from_errno(errno, "bind", path));
   if (::listen(fd.get(), 4) < 0) return fail(Error::from_errno(errno, "listen", path));
   return fd;
