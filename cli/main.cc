@@ -37,10 +37,12 @@ const std::map<std::string, Handler, std::less<>>& commands() {
   return m;
 }
 
+// runc's shape: `docker info` takes the runtime's commit from the `commit:` line (it reports
+// "N/A" and warns without one); podman shows the first line.
 void print_version() {
   const scmp_version* v = seccomp_version();
-  fmt::print("hull version {}\nspec: {}\ngo: none (C++20)\nlibseccomp: {}.{}.{}\n", kVersion,
-             kSpecVersion, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
+  fmt::print("hull version {}\ncommit: {}\nspec: {}\ngo: none (C++20)\nlibseccomp: {}.{}.{}\n",
+             kVersion, kVersion, kSpecVersion, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
 }
 
 int report(const Globals& g, const base::Error& e) {
