@@ -330,5 +330,30 @@ TEST(V1FixtureTest, SetWritesV1FilesAndChecksSwappiness) {
   EXPECT_THAT((*mgr)->set(uni), ErrorMessageHas("linux.resources.unified"));
 }
 
+// runc reads zero weights and reservations as "not set": Docker puts "blockIO": {"weight": 0} in
+// every config.json and zeros in every `update --resources -`.
+TEST(V1FixtureTest, ZeroWeightAndReservationLeaveFilesAlone) {
+  FixtureDir fx;
+  std::string blkio = fx.sub("blkio"), mem = fx.sub("memory");
+  FixtureDir::put(blkio, "blkio.bfq.weight", "100");
+  FixtureDir::put(blkio, "blkio.leaf_weight", "100");
+  FixtureDir::put(mem, "memory.soft_limit_in_bytes", "524288");
+  auto mgr = Manager::load(CgroupPaths{{{"blkio", blkio}, {"memory", mem}}});
+  ASSERT_THAT(mgr, IsOk());
+  Resources r;
+  r.block_io = BlockIoResources{};
+  r.block_io->weight = 0;
+  r.block_io->leaf_weight = 0;
+  r.memory = MemoryResources{};
+  r.memory->reservation = 0;
+  ASSERT_THAT((*mgr)->set(r), IsOk());
+  EXPECT_EQ(FixtureDir::get(blkio, "blkio.bfq.weight"), "100");
+  EXPECT_EQ(FixtureDir::get(blkio, "blkio.leaf_weight"), "100");
+  EXPECT_EQ(FixtureDir::get(mem, "memory.soft_limit_in_bytes"), "524288");
+  r.block_io->weight = 300;
+  ASSERT_THAT((*mgr)->set(r), IsOk());
+  EXPECT_EQ(FixtureDir::get(blkio, "blkio.bfq.weight"), "300");
+}
+
 }  // namespace
 }  // namespace hull::container::cgroups

@@ -66,7 +66,7 @@ Result<> set_memory(const CgroupDir& d, const MemoryResources& m) {
     if (limit != 0) TRY(set_memory_limit(d, limit));
     if (swap != 0) TRY(set_swap(d, swap));
   }
-  if (m.reservation)
+  if (m.reservation && *m.reservation != 0)  // Docker's update sends 0 for "unchanged"
     TRY(write_field(d, "memory.soft_limit_in_bytes", std::to_string(*m.reservation),
                     f(kMem, "reservation")));
   // memory.kernel: deprecated and ignored, as runc >= 1.0 does (kernels >= 6.1 refuse it).
@@ -140,13 +140,14 @@ Result<> set_blkio(const CgroupDir& d, const BlockIoResources& b) {
   bool cfq = d.has("blkio.weight");
   std::string weight_file = cfq ? "blkio.weight" : "blkio.bfq.weight";
   std::string weight_device_file = cfq ? "blkio.weight_device" : "blkio.bfq.weight_device";
-  if (b.weight) {
+  // Zero means "not set", as in runc: Docker writes "blockIO": {"weight": 0} into every config.
+  if (b.weight && *b.weight != 0) {
     if (!d.has(weight_file))
       return fail(Error::unsupported(f(kBlkio, "weight") +
                                      ": no blkio.weight or blkio.bfq.weight on this host"));
     TRY(write_field(d, weight_file, std::to_string(*b.weight), f(kBlkio, "weight")));
   }
-  if (b.leaf_weight) {
+  if (b.leaf_weight && *b.leaf_weight != 0) {
     if (!d.has("blkio.leaf_weight"))
       return fail(Error::unsupported(f(kBlkio, "leafWeight") + ": not supported by this kernel"));
     TRY(write_field(d, "blkio.leaf_weight", std::to_string(*b.leaf_weight),
