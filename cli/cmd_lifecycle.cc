@@ -8,6 +8,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "container/container.h"
+#include "sys/file.h"
 
 namespace hull::cli {
 
@@ -83,7 +84,12 @@ Result<int> cmd_delete(Globals& g, Argv argv) {
   auto c = load(g, id);
   if (!c.has_value()) {
     // containerd and Docker send `delete` then `delete --force`: gone is fine with --force.
-    if (force && c.error().kind() == ErrorKind::NotFound) return 0;
+    // A create killed before its first state.json leaves only the directory (no cgroup or
+    // process exists yet): remove it, as runc does, so the id can be used again.
+    if (force && c.error().kind() == ErrorKind::NotFound) {
+      if (container::validate_id(id).has_value()) (void)sys::remove_tree(g.root + "/" + id);
+      return 0;
+    }
     return fail(std::move(c).error());
   }
   TRY(c->destroy(force));

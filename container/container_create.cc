@@ -172,6 +172,18 @@ Result<Container> Container::create(const CreateOptions& opts) {
 
   auto cg = TRY(cgroups::Manager::create(lx.cgroups_path, opts.id));
   Cleanup remove_cgroup([&] { (void)cg->destroy(); });
+  {
+    // A placeholder (no init yet, so "stopped") names the cgroup before any process joins it:
+    // if this command is killed mid-way, `delete --force` still finds what to kill and remove.
+    State pre;
+    pre.id = opts.id;
+    pre.created = now_rfc3339();
+    pre.bundle = bundle;
+    pre.rootfs = *rootfs;
+    pre.config_json = config_json;
+    pre.cgroup_paths = cg->paths().paths;
+    TRY(sys::write_file_atomic(dir_fd, "state.json", serialize_state(pre)));
+  }
 
   UniqueFd console;
   if (!opts.console_socket.empty()) console = TRY(sys::unix_connect(opts.console_socket, SOCK_STREAM));
