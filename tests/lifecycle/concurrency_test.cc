@@ -120,10 +120,9 @@ TEST(ConcurrencyTest, TwoCreatesOfOneIdExactlyOneWins) {
   }
 }
 
-// DISABLED: hull bug. A create SIGKILLed after init joined its cgroup but before state.json was
-// written leaves <root>/<id> (exec.sock, no state.json) and /hull/<id> cgroups behind:
-// `delete --force` sees "does not exist", exits 0 and cleans nothing, and the id stays taken.
-TEST(ConcurrencyTest, DISABLED_RuntimeKilledDuringCreateThenDeleteForceCleansUp) {
+// Delays cover every phase of create: before the state dir, before clone, during init's setup,
+// and after it (then an ordinary created container).
+TEST(ConcurrencyTest, RuntimeKilledDuringCreateThenDeleteForceCleansUp) {
   Hull hull;
   Bundle b({"sleep", "100"});
   std::string id = unique_id("killed");
