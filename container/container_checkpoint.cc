@@ -121,6 +121,8 @@ Result<> Container::checkpoint(const CheckpointOptions& opts) {
       return fail(Error::invalid(
           fmt::format("invalid --status-fd argument {}: not writable", opts.status_fd)));
   }
+  UniqueFd images = TRY(open_output_dir(opts.image_path));
+  // The parent is named relative to the image dir, which therefore exists first (as in runc).
   if (!opts.parent_path.empty()) {
     if (opts.parent_path[0] == '/')
       return fail(Error::invalid("--parent-path must be relative to the image path"));
@@ -133,7 +135,6 @@ Result<> Container::checkpoint(const CheckpointOptions& opts) {
     co.track_mem = true;
   }
 
-  UniqueFd images = TRY(open_output_dir(opts.image_path));
   UniqueFd work;
   if (!opts.work_path.empty()) work = TRY(open_output_dir(opts.work_path));
   co.images_dir_fd = images.get();
