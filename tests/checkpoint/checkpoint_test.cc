@@ -75,8 +75,8 @@ class CheckpointTest : public ::testing::Test {
 
   // Other tests create containers at the same time: only this test's ids and paths count.
   void TearDown() override {
-    if (IsSkipped()) return;
     for (const auto& cid : m_ids) (void)m_hull({"delete", "--force", cid});
+    if (IsSkipped()) return;
     for (const auto& m : mount_points())
       EXPECT_EQ(m.rfind(m_hull.root(), 0), std::string::npos) << "mount left behind: " << m;
     for (const auto& d : cgroup_dirs())
@@ -228,6 +228,40 @@ TEST_F(CheckpointTest, PreDumpFailsClearlyAndLeavesTheContainerRunning) {
   EXPECT_THAT(hull({"state", cid}).out, HasSubstr("\"status\": \"running\""));
   long now = read_count(count_file());
   EXPECT_GT(wait_count_above(count_file(), now + 2), now + 2);
+}
+
+// Iterative migration: pre-dump, pre-dump on top (--parent-path), then the final dump. The chain
+// needs memory dirty tracking; where the kernel lacks it only the argument checks run.
+TEST_F(CheckpointTest, PreDumpChainWithParentPath) {
+  auto b = counter_bundle();
+  std::string cid = id("chain");
+  run_counter(*b, cid);
+  std::string base = m_images.path();
+  RunResult abs = hull({"checkpoint", "--leave-running", "--image-path", base + "/2",
+                        "--parent-path", base + "/1", cid});
+  EXPECT_EQ(abs.exit_code, 1);
+  EXPECT_THAT(abs.err, HasSubstr("--parent-path must be relative"));
+  RunResult missing = hull({"checkpoint", "--leave-running", "--image-path", base + "/2",
+                            "--parent-path", "../nope", cid});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("invalid --parent-path"));
+  EXPECT_THAT(hull({"state", cid}).out, HasSubstr("\"status\": \"running\""));
+  if (run_command({criu_path(), "check", "--feature", "mem_dirty_track"}, 30s).exit_code != 0)
+    GTEST_SKIP() << "no memory dirty tracking on this kernel: the pre-dump chain cannot run";
+  ASSERT_EQ(hull({"checkpoint", "--pre-dump", "--image-path", base + "/1", cid}).exit_code, 0);
+  ASSERT_EQ(
+      hull({"checkpoint", "--pre-dump", "--image-path", base + "/2", "--parent-path", "../1", cid})
+          .exit_code,
+      0);
+  RunResult ck = hull({"checkpoint", "--image-path", base + "/3", "--parent-path", "../2", cid});
+  ASSERT_EQ(ck.exit_code, 0) << ck.err;
+  expect_frozen();
+  long at_checkpoint = read_count(count_file());
+  RunResult rs = hull({"restore", "-d", "--image-path", base + "/3", "--bundle", b->dir(), cid});
+  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  long next = wait_count_above(count_file(), at_checkpoint);
+  EXPECT_GT(next, at_checkpoint);
+  EXPECT_LT(next, at_checkpoint + 40);
 }
 
 TEST_F(CheckpointTest, TmpfsContentIsRestored) {
