@@ -71,7 +71,7 @@ events_pid=$!
 on_cleanup "kill $events_pid 2>/dev/null"
 
 check "run -d with a log file" "${RUN[@]}" -d --log-uri "file://$C/t1.log" "$IMG" t1 sh -c "$TICKER"
-task_status() { "${CTR[@]}" task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }'; }
+task_status() { timeout "$CMD_TIMEOUT" "${CTR[@]}" task ls 2>/dev/null | awk -v id="$1" '$1 == id { print $3 }'; }
 is_status() { [[ "$(task_status "$1")" == "$2" ]]; }
 if wait_until 10 is_status t1 RUNNING; then pass "task t1 RUNNING"; else fail "task t1 RUNNING (is '$(task_status t1)')"; fi
 

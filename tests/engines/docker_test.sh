@@ -69,7 +69,7 @@ run_cmd sh -c "echo piped | $(printf '%q ' "${RUN[@]}") --rm -i $IMG cat"
 check_eq "run -i: stdin reaches the container" "piped" "$OUT"
 
 check "run -d" "${RUN[@]}" -d --name t1 "$IMG" sh -c "$TICKER"
-inspect() { "${DOCKER[@]}" inspect -f "$1" "$2" 2>/dev/null; }
+inspect() { timeout "$CMD_TIMEOUT" "${DOCKER[@]}" inspect -f "$1" "$2" 2>/dev/null; }
 is_state() { [[ "$(inspect '{{.State.Status}}' "$1")" == "$2" ]]; }
 if wait_until 10 is_state t1 running; then pass "t1 running"; else fail "t1 running (is '$(inspect '{{.State.Status}}' t1)')"; fi
 init_pid="$(inspect '{{.State.Pid}}' t1)"

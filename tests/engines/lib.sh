@@ -9,7 +9,10 @@ set -uo pipefail
 # Bazel runs tests with a minimal PATH; the engines live in /usr/sbin and /usr/bin.
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 # Every engine client call is bounded so a hang fails the check instead of the whole test.
-CMD_TIMEOUT=${CMD_TIMEOUT:-90}
+CMD_TIMEOUT=${CMD_TIMEOUT:-45}
+# After this many timed-out commands the runtime is taken to hang and the test stops early.
+MAX_TIMEOUTS=3
+N_TIMEOUTS=0
 
 ENGINE_NAME=""
 HULL=""
@@ -79,6 +82,14 @@ fail() {
 run_cmd() {
   OUT="$(timeout -k 5 "$CMD_TIMEOUT" "$@" 2>&1 </dev/null)"
   RC=$?
+  if ((RC == 124)); then
+    N_TIMEOUTS=$((N_TIMEOUTS + 1))
+    OUT+="${OUT:+$'\n'}(timed out after $CMD_TIMEOUT s: $*)"
+    if ((N_TIMEOUTS >= MAX_TIMEOUTS)); then
+      fail "$N_TIMEOUTS commands timed out; giving up" "$OUT"
+      engine_finish
+    fi
+  fi
 }
 
 # check NAME CMD...: passes if CMD exits 0.
@@ -153,7 +164,7 @@ pids_mentioning() {
 kill_leftovers() {
   local pid
   for pid in $(pids_mentioning "$WORK"); do
-    echo "cleanup: killing leftover pid $pid: $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" >&2
+    echo "cleanup: killing leftover pid $pid: $({ tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null)" >&2
     kill -KILL "$pid" 2>/dev/null || true
   done
 }
