@@ -20,14 +20,6 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-// Mount points that mention `needle` (a temp dir only this test uses).
-std::vector<std::string> mounts_under(const std::string& needle) {
-  std::vector<std::string> out;
-  for (const auto& m : mount_points())
-    if (m.find(needle) != std::string::npos) out.push_back(m);
-  return out;
-}
-
 // Polls until no process mentions `needle` on its command line.
 std::vector<pid_t> wait_no_processes(const std::string& needle) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);

@@ -92,6 +92,14 @@ bool write_text(const std::string& path, const std::string& text) {
   return !out.fail();
 }
 
+std::vector<std::string> mounts_under(const std::string& needle) {
+  std::vector<std::string> out;
+  for (const auto& m : mount_points()) {
+    if (m.find(needle) != std::string::npos) out.push_back(m);
+  }
+  return out;
+}
+
 std::vector<pid_t> pids_with_cmdline(const std::string& needle) {
   std::vector<pid_t> out;
   std::error_code ec;

@@ -36,6 +36,10 @@ bool wait_for_file(const std::string& path,
 std::string read_text(const std::string& path);
 bool write_text(const std::string& path, const std::string& text);
 
+// Host mount points that mention `needle` (a temp dir only this test uses: other tests on the
+// host mount and unmount things concurrently, so whole-table comparisons would be flaky).
+std::vector<std::string> mounts_under(const std::string& needle);
+
 // Host pids whose command line contains `needle` (e.g. a runtime root only one test uses).
 std::vector<pid_t> pids_with_cmdline(const std::string& needle);
 // cgroup_dirs() entries that end in "/hull/<id>" or lie below it.
