@@ -55,6 +55,16 @@ const std::map<std::string_view, std::string_view>& usages() {
   return m;
 }
 
+// The first description line: after the usage lines, it starts with two spaces and a capital.
+std::string_view summary(std::string_view text) {
+  for (size_t i = text.find('\n'); i != std::string_view::npos; i = text.find('\n', i + 1)) {
+    std::string_view rest = text.substr(i + 1);
+    if (rest.size() > 2 && rest.substr(0, 2) == "  " && std::isupper(static_cast<unsigned char>(rest[2])))
+      return rest.substr(2, rest.find('\n') == std::string_view::npos ? std::string_view::npos : rest.find('\n') - 2);
+  }
+  return {};
+}
+
 }  // namespace
 
 bool print_usage(std::string_view name) {
