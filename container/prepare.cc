@@ -1,6 +1,11 @@
 // prepare_process: everything about the process that can be checked and computed before clone,
 // so a bad config fails in the parent (nothing to clean up) and init only applies results.
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <unistd.h>
+
+#include <string_view>
+#include <vector>
 
 #include "base/log.h"
 #include "container/init.h"
@@ -22,11 +27,59 @@ bool lsm_enabled(std::string_view lsm) {
   return sys::exists("/sys/fs/selinux/enforce");
 }
 
+// Destinations as runc's checkProcMount allows them: procfs itself on /proc, and inside /proc
+// only the files lxcfs emulates. Anything else over /proc could hide or fake the files hull and
+// the kernel's users write (CVE-2019-19921); checked on the cleaned destination string, and
+// hull's own /proc writes are also verified to reach procfs (CVE-2025-52881).
+Result<> check_proc_mounts(const std::vector<Mount>& mounts) {
+  static constexpr std::string_view kAllowed[] = {
+      "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps",
+      "/proc/uptime",  "/proc/loadavg",   "/proc/slabinfo", "/proc/net/dev",
+      "/proc/sys/kernel/ns_last_pid"};
+  for (size_t i = 0; i < mounts.size(); ++i) {
+    const Mount& m = mounts[i];
+    std::string dest;
+    for (size_t pos = 0; pos < m.destination.size();) {
+      size_t end = m.destination.find('/', pos);
+      if (end == std::string::npos) end = m.destination.size();
+      std::string_view comp(m.destination.data() + pos, end - pos);
+      if (comp == "..") {
+        size_t slash = dest.rfind('/');
+        dest.resize(slash == std::string::npos ? 0 : slash);
+      } else if (!comp.empty() && comp != ".") {
+        dest += "/";
+        dest += comp;
+      }
+      pos = end + 1;
+    }
+    if (dest == "/proc") {
+      bool bind = false;
+      for (const auto& o : m.options) bind |= o == "bind" || o == "rbind";
+      bool procfs_source = false;
+      if (bind) {
+        struct statfs sfs {};
+        procfs_source = ::statfs(m.source.c_str(), &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+      }
+      if ((!bind && m.type == "proc") || procfs_source) continue;
+      return fail(Error::invalid(fmt::format(
+          ".mounts[{}]: \"{}\" cannot be mounted because it is not of type proc", i, m.destination)));
+    }
+    if (dest.rfind("/proc/", 0) != 0) continue;
+    bool allowed = false;
+    for (std::string_view a : kAllowed) allowed |= dest == a;
+    if (!allowed)
+      return fail(Error::invalid(fmt::format(
+          ".mounts[{}]: \"{}\" cannot be mounted because it is inside /proc", i, m.destination)));
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<PreparedProcess> prepare_process(const Config& cfg, const Process& p) {
   PreparedProcess out;
   if (p.args.empty()) return fail(Error::invalid(".process.args: must not be empty"));
+  TRY(check_proc_mounts(cfg.mounts));
   out.rlimits = TRY(security::prepare_rlimits(p.rlimits));
   out.last_cap = security::last_cap();
   out.caps = TRY(security::resolve_capabilities(p.capabilities.value_or(Capabilities{}), out.last_cap));
