@@ -63,10 +63,8 @@ Result<> run_init(InitContext& ctx) {
   // cgroup namespace made now has that cgroup as its root (runc's nsexec orders it the same way).
   if (!ctx.is_exec && (ctx.clone_flags & CLONE_NEWCGROUP) && !(ctx.joined_flags & CLONE_NEWCGROUP))
     TRY(sys::unshare(CLONE_NEWCGROUP));
-  if (boot.oom_score_adj) {
-    UniqueFd fd = TRY(sys::open("/proc/self/oom_score_adj", O_WRONLY));
-    TRY(sys::write_all(fd, std::to_string(*boot.oom_score_adj), "/proc/self/oom_score_adj"));
-  }
+  // `exec` has joined the container's mount namespace by now: its /proc may be anything.
+  if (boot.oom_score_adj) TRY(write_proc_self("oom_score_adj", std::to_string(*boot.oom_score_adj)));
   if (ctx.is_exec) {
     ctx.root_fd = TRY(sys::open("/", O_PATH | O_DIRECTORY));
     if (ctx.process->terminal) TRY(setup_console(ctx, ctx.root_fd));

@@ -57,6 +57,9 @@ struct PreparedProcess {
 base::Result<PreparedProcess> prepare_process(const Config& cfg, const Process& p);
 // Writes linux.sysctl through verified procfs fds (before readonlyPaths make /proc/sys read-only).
 base::Result<> write_sysctls(const PreparedProcess& pp);
+// Writes /proc/self/<name> through an fd verified to be on procfs (fstatfs), never through a
+// file some mount put over /proc (CVE-2025-52881).
+base::Result<> write_proc_self(const std::string& name, std::string_view value);
 
 struct InitContext {
   const Config* config = nullptr;

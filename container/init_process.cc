@@ -72,6 +72,8 @@ std::string home_of(uid_t uid) {
   return "/";
 }
 
+}  // namespace
+
 // Writes a /proc file of our own through a descriptor proven to be procfs, so a mount over /proc
 // in the container cannot redirect the write (CVE-2025-52881).
 Result<> write_proc_self(const std::string& name, std::string_view value) {
@@ -83,8 +85,6 @@ Result<> write_proc_self(const std::string& name, std::string_view value) {
     return fail(Error::invalid(fmt::format("{} is not on procfs: refusing to write it", path)));
   return sys::write_all(fd, value, path);
 }
-
-}  // namespace
 
 // Writes sysctls through /proc/sys fds proven to be procfs (a container mount over /proc/sys
 // cannot redirect them; CVE-2025-52881).
