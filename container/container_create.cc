@@ -8,6 +8,8 @@
 #include <climits>
 #include <cstdlib>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "base/cleanup.h"
 #include "container/cgroups/cgroups.h"
@@ -54,6 +56,26 @@ Result<std::string> absolute(const std::string& path) {
   char buf[PATH_MAX];
   if (::realpath(path.c_str(), buf) == nullptr) return fail(Error::from_errno(errno, "realpath", path));
   return std::string(buf);
+}
+
+// `path` with "//", "." and ".." resolved lexically (Go's filepath.Clean, as runc compares).
+std::string clean_path(const std::string& path) {
+  std::vector<std::string> parts;
+  size_t i = 0;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string::npos) j = path.size();
+    std::string comp = path.substr(i, j - i);
+    if (comp == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!comp.empty() && comp != ".") {
+      parts.push_back(comp);
+    }
+    i = j + 1;
+  }
+  std::string out;
+  for (const auto& p : parts) out += "/" + p;
+  return out.empty() ? "/" : out;
 }
 
 // Reads one record from init: the expected type, or init's own error, or its death. A seccomp
@@ -107,6 +129,12 @@ Result<Container> Container::create(const CreateOptions& opts) {
   auto rootfs = absolute(rootfs_in);
   if (!rootfs.has_value())
     return fail(std::move(rootfs).error().context(fmt::format("rootfs {}", rootfs_in)));
+  // A rootfs reached through a symlink could be the host's / or any other host directory the
+  // bundle's author points at: refuse it, as runc does.
+  if (*rootfs != clean_path(rootfs_in))
+    return fail(Error::invalid(fmt::format(
+        "{}: .root.path: invalid rootfs {}: not an absolute path, or a symlink (resolves to {})",
+        config_path, rootfs_in, *rootfs)));
   struct stat rst = TRY(sys::fstatat(AT_FDCWD, *rootfs, 0));
   if (!S_ISDIR(rst.st_mode)) return fail(Error::from_errno(ENOTDIR, "rootfs", *rootfs));
 
