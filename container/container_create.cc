@@ -297,7 +297,11 @@ Result<Container> Container::create(const CreateOptions& opts) {
       TRY(run_hooks("prestart", config->hooks->prestart, creating));
       TRY(run_hooks("createRuntime", config->hooks->create_runtime, creating));
     }
-    TRY(sys::write_all(sync.first, std::string(1, kMsgHooksDone) + creating, "init sync socket"));
+    // The state goes along only for createContainer hooks: one SEQPACKET record cannot carry
+    // a state with megabytes of annotations.
+    bool init_hooks = config->hooks && !config->hooks->create_container.empty();
+    TRY(sys::write_all(sync.first, std::string(1, kMsgHooksDone) + (init_hooks ? creating : ""),
+                       "init sync socket"));
     auto to_listener = [&](sys::UniqueFd fd) -> Result<> {
       const Seccomp& sc = *lx.seccomp;
       std::string msg2 = security::container_process_state_json(

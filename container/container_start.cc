@@ -19,7 +19,9 @@ Result<> Container::start() {
   std::string sock = dir() + "/exec.sock";
   sys::UniqueFd conn = TRY(sys::unix_connect(sock, SOCK_SEQPACKET));
   std::string msg(1, kMsgStart);
-  msg += oci_state_json(m_state, Status::Created, false);
+  // Only startContainer hooks need the state; a huge one would not fit one SEQPACKET record.
+  if (m_config->hooks && !m_config->hooks->start_container.empty())
+    msg += oci_state_json(m_state, Status::Created, false);
   TRY(sys::write_all(conn, msg, "exec socket"));
   // init closes the connection by exec'ing (CLOEXEC), or reports why it could not.
   auto reply = TRY(sys::recv_with_fds(conn, 1 << 16, "exec socket"));
