@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/cleanup.h"
+#include "base/log.h"
 #include "container/cgroups/cgroups.h"
 #include "container/cgroups/devices.h"
 #include "container/container.h"
@@ -280,13 +281,29 @@ Result<Container> Container::create(const CreateOptions& opts) {
   st.rootless = ::geteuid() != 0;
   st.created_userns = new_userns;
 
+  bool use_cgroups = true;
   auto handshake = [&]() -> Result<> {
     if (new_userns) TRY(write_id_maps(init.pid(), boot));
-    TRY(cg->apply(init.pid()));
-    // Limits and the device allow-list are in place before init does anything.
-    Resources res = lx.resources.value_or(Resources{});
-    res.devices = cgroups::container_device_rules(res.devices, lx.devices);
-    TRY(cg->set(res));
+    auto applied = cg->apply(init.pid());
+    if (!applied.has_value()) {
+      // An ordinary user without a delegated cgroup: run without one, as rootless runc does;
+      // state.json then records no cgroup. Root, or any other failure, is an error.
+      int err = applied.error().errno_code();
+      if (::geteuid() == 0 || (err != EACCES && err != EPERM && err != EROFS))
+        return fail(std::move(applied).error());
+      HULL_LOG_DEBUG("running without cgroups: {}", applied.error().message());
+      if (lx.resources)
+        HULL_LOG_WARN("linux.resources ignored: no cgroup could be created without privilege ({})",
+                      applied.error().message());
+      (void)cg->destroy();  // whatever part of the hierarchy apply() managed to create
+      use_cgroups = false;
+    }
+    if (use_cgroups) {
+      // Limits and the device allow-list are in place before init does anything.
+      Resources res = lx.resources.value_or(Resources{});
+      res.devices = cgroups::container_device_rules(res.devices, lx.devices);
+      TRY(cg->set(res));
+    }
     std::string msg(1, kMsgBootstrap);
     msg.append(reinterpret_cast<const char*>(boot_msg.data()), boot_msg.size());
     TRY(sys::write_all(sync.first, msg, "init sync socket"));
@@ -314,7 +331,7 @@ Result<Container> Container::create(const CreateOptions& opts) {
   auto r = handshake();
   if (!r.has_value()) return fail(std::move(r).error());
 
-  st.cgroup_paths = cg->paths().paths;
+  if (use_cgroups) st.cgroup_paths = cg->paths().paths;
   for (const auto& ns : lx.namespaces)
     st.namespace_paths[std::string(namespace_type_name(ns.type))] =
         ns.path.empty() ? fmt::format("/proc/{}/ns/{}", init.pid(), namespace_file(ns.type)) : ns.path;

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 
@@ -65,6 +66,12 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
   uint64_t flags = 0;
   for (const auto& ns : m_config->linux ? m_config->linux->namespaces : std::vector<Namespace>{})
     flags |= ns_flag(ns.type);
+  // An ordinary user holds privilege over the container's pid and time namespaces only inside
+  // the container's user namespace: join that first (runc's nsexec does too). Root needs not.
+  if ((flags & CLONE_NEWUSER) && (flags & (CLONE_NEWPID | CLONE_NEWTIME)) && ::geteuid() != 0) {
+    TRY(sys::setns(init_pidfd, CLONE_NEWUSER, "user namespace of init"));
+    flags &= ~static_cast<uint64_t>(CLONE_NEWUSER);
+  }
   // setns(CLONE_NEWPID) only moves children: the parent joins it, so its child is born inside.
   if (flags & CLONE_NEWPID) TRY(sys::setns(init_pidfd, CLONE_NEWPID, "pid namespace of init"));
   if (flags & CLONE_NEWTIME) TRY(sys::setns(init_pidfd, CLONE_NEWTIME, "time namespace of init"));
@@ -78,6 +85,8 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
   auto sync = TRY(sys::socketpair(SOCK_SEQPACKET));
   nsexec::Bootstrap boot;
   boot.oom_score_adj = opts.process.oom_score_adj;
+  // A rootless container's user namespace has setgroups denied: init_main reads this flag.
+  boot.setgroups_deny = m_state.rootless && m_state.created_userns;
   std::vector<std::byte> boot_msg = TRY(nsexec::encode(boot));
   PreparedProcess prepared = TRY(prepare_process(*m_config, opts.process));
 

@@ -151,7 +151,8 @@ Result<> setup_process_and_exec(InitContext& ctx, UniqueFd start_conn_unused) {
   }
 
   std::vector<gid_t> groups(p.user.additional_gids.begin(), p.user.additional_gids.end());
-  bool can_setgroups = !(ctx.clone_flags & CLONE_NEWUSER) || !ctx.setgroups_denied;
+  // Denied for the user namespace hull created rootless, and for exec into one (joined).
+  bool can_setgroups = !ctx.setgroups_denied;
   TRY(security::switch_user_keep_caps(p.user.uid, p.user.gid, groups, pp.caps, pp.last_cap, can_setgroups));
   TRY(security::apply_no_new_privileges(p.no_new_privileges));
   ::umask(static_cast<mode_t>(p.user.umask.value_or(022)));
