@@ -150,7 +150,7 @@ Result<Container> Container::create(const CreateOptions& opts) {
     if (ns.path.empty()) {
       boot.clone_flags |= flag;
     } else if (ns.type == NamespaceType::Pid) {
-      pid_ns_path = ns.path;  // joined by the parent: setns(pid) only affects children
+      pid_ns_path = ns.path;  // joined by the parent: a pid setns only affects children
       pid_path_flags |= flag;
     } else {
       boot.ns_paths.push_back({flag, ns.path});

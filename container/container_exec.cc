@@ -72,7 +72,7 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
     TRY(sys::setns(init_pidfd, CLONE_NEWUSER, "user namespace of init"));
     flags &= ~static_cast<uint64_t>(CLONE_NEWUSER);
   }
-  // setns(CLONE_NEWPID) only moves children: the parent joins it, so its child is born inside.
+  // setns with CLONE_NEWPID only moves children: the parent joins it, so its child is born inside.
   if (flags & CLONE_NEWPID) TRY(sys::setns(init_pidfd, CLONE_NEWPID, "pid namespace of init"));
   if (flags & CLONE_NEWTIME) TRY(sys::setns(init_pidfd, CLONE_NEWTIME, "time namespace of init"));
   uint64_t child_flags = flags & ~static_cast<uint64_t>(CLONE_NEWPID | CLONE_NEWTIME);

@@ -1,5 +1,5 @@
 // Safe paths inside a container root. Every mount target, device node and masked path is opened
-// from the root's fd with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS): a symlink planted in
+// from the root's fd with openat2 and RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS: a symlink planted in
 // the rootfs resolves inside it and can never lead out to the host (CVE-2021-30465 and kin).
 // Missing components are created one at a time and re-opened with O_NOFOLLOW, so a component
 // swapped for a symlink between mkdir and open is refused rather than followed.
