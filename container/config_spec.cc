@@ -42,7 +42,7 @@ void process(JsonWriter& w) {
   w.end_object();
 }
 
-void mount(JsonWriter& w, std::string_view dest, std::string_view type, std::string_view source,
+void add_mount(JsonWriter& w, std::string_view dest, std::string_view type, std::string_view source,
            Strings options) {
   w.begin_object();
   w.field("destination", dest).field("type", type).field("source", source);
@@ -54,23 +54,23 @@ void mount(JsonWriter& w, std::string_view dest, std::string_view type, std::str
 // which only the owner of the network namespace may mount, with a read-only rbind.
 void mounts(JsonWriter& w, bool rootless) {
   w.key("mounts").begin_array();
-  mount(w, "/proc", "proc", "proc", {});
-  mount(w, "/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"});
+  add_mount(w, "/proc", "proc", "proc", {});
+  add_mount(w, "/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"});
   if (rootless) {
-    mount(w, "/dev/pts", "devpts", "devpts",
+    add_mount(w, "/dev/pts", "devpts", "devpts",
           {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"});
   } else {
-    mount(w, "/dev/pts", "devpts", "devpts",
+    add_mount(w, "/dev/pts", "devpts", "devpts",
           {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"});
   }
-  mount(w, "/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"});
-  mount(w, "/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"});
+  add_mount(w, "/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"});
+  add_mount(w, "/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"});
   if (rootless) {
-    mount(w, "/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro"});
+    add_mount(w, "/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro"});
   } else {
-    mount(w, "/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"});
+    add_mount(w, "/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"});
   }
-  mount(w, "/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"});
+  add_mount(w, "/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"});
   w.end_array();
 }
 

@@ -15,7 +15,7 @@ using base::Result;
 
 enum class Mode {
   V1,      // only cgroup v1 hierarchies
-  Hybrid,  // v1 hierarchies plus a cgroup2 mount (e.g. /sys/fs/cgroup/unified)
+  Hybrid,  // v1 hierarchies plus one cgroup2 mount, e.g. at /sys/fs/cgroup/unified
   V2,      // only cgroup2 (the unified hierarchy)
 };
 

@@ -36,7 +36,7 @@ Result<> apply_io_priority(int ioprio);
 // (through a procfs fd the caller has verified).
 Result<std::string> prepare_oom_score_adj(int32_t value);
 
-// prctl(PR_SET_NO_NEW_PRIVS, 1) when `enabled`; nothing otherwise.
+// PR_SET_NO_NEW_PRIVS via prctl when `enabled`; nothing otherwise.
 Result<> apply_no_new_privileges(bool enabled);
 
 }  // namespace hull::container::security
