@@ -1,0 +1,123 @@
+// CVE-2024-21626: no host fd may reach the container (only stdio and --preserve-fds ones), and
+// the process's cwd must resolve inside the container root, never through a /proc/self/fd/N magic
+// link to a directory fd of the runtime or of its caller.
+//
+// Each test hands hull a non-CLOEXEC directory fd on a host dir holding a marker file (as a
+// leaky caller would) and looks for that fd and that marker inside the container.
+// Checked to fail without the defences: in a build with sys::cloexec_from(...) removed from
+// container/init_process.cc the leaked fds 5..9 show up in every fd list; with
+// container/rootfs_path.cc walking paths from the rootfs fd without RESOLVE_IN_ROOT |
+// RESOLVE_NO_MAGICLINKS, cwd /proc/self/fd/N lands in the host dir and `ls` lists the marker
+// (and the host's /tmp through ..).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/security/sec_util.h"
+
+namespace hull::testing::security {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kMarker = "HOST-MARKER-21626";
+
+class FdLeakTest : public SecurityTest {
+ protected:
+  void SetUp() override { ASSERT_TRUE(write_text(m_host.path() + "/" + kMarker, "secret")); }
+  // hull with fds 5..9 open (not CLOEXEC) on the host dir, as a leaky caller would start it.
+  RunResult leaky(const std::vector<std::string>& args,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+    std::vector<std::string> argv = {"/bin/sh", "-c",
+                                     "d=$1; shift; exec 5<\"$d\" 6<\"$d\" 7<\"$d\" 8<\"$d\" 9<\"$d\"; "
+                                     "exec \"$@\"",
+                                     "sh", m_host.path(), hull_binary(), "--root", runner().root()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run_command(argv, timeout);
+  }
+  TempDir m_host;
+};
+
+// The fds of the container's process, one number per line, from its own shell.
+// The shell's open fds as `ls -l` shows them ("; true" keeps the shell from exec'ing ls).
+constexpr const char* kListFds = "ls -l /proc/$$/fd; true";
+
+// "fd N" for each fd in `ls -l` output, minus a descriptor on a /proc/<pid>/fd dir (ls's own,
+// should the shell run it in-process).
+std::vector<std::string> fds_of(const std::string& out) {
+  std::vector<std::string> fds;
+  for (const auto& line : lines_with(out, " -> ")) {
+    size_t arrow = line.find(" -> ");
+    std::string target = line.substr(arrow + 4);
+    if (target.rfind("/proc/", 0) == 0 && target.size() > 3 &&
+        target.compare(target.size() - 3, 3, "/fd") == 0)
+      continue;
+    size_t start = line.rfind(' ', arrow - 1);
+    fds.push_back("fd " + line.substr(start + 1, arrow - start - 1));
+  }
+  return fds;
+}
+
+TEST_F(FdLeakTest, RunSeesOnlyStdio) {
+  Bundle b({"/bin/sh", "-c", kListFds});
+  RunResult r = leaky({"run", "--bundle", b.dir(), track("fd-run")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fds_of(r.out), (std::vector<std::string>{"fd 0", "fd 1", "fd 2"})) << r.out;
+}
+
+TEST_F(FdLeakTest, PreservedFdsPassOthersDoNot) {
+  Bundle b({"/bin/sh", "-c", kListFds});
+  // Fds 3 and 4 are the preserved ones; 5..9 (the leak) must still be closed.
+  std::vector<std::string> argv = {
+      "/bin/sh", "-c",
+      "exec 3</dev/null 4</dev/null 5<\"$1\" 6<\"$1\"; shift; exec \"$@\"", "sh", m_host.path(),
+      hull_binary(), "--root", runner().root(), "run", "--preserve-fds", "2", "--bundle", b.dir(),
+      track("fd-preserve")};
+  RunResult r = run_command(argv);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fds_of(r.out),
+            (std::vector<std::string>{"fd 0", "fd 1", "fd 2", "fd 3", "fd 4"}))
+      << r.out;
+}
+
+TEST_F(FdLeakTest, ExecSeesOnlyStdio) {
+  Bundle b({"/bin/sleep", "30"});
+  ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), track("fd-exec")}).exit_code, 0);
+  RunResult r = leaky({"exec", "fd-exec", "/bin/sh", "-c", kListFds});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fds_of(r.out), (std::vector<std::string>{"fd 0", "fd 1", "fd 2"})) << r.out;
+}
+
+// process.cwd = /proc/self/fd/N for the leaked fds and for hull's own (3, 4: state dir, sockets).
+TEST_F(FdLeakTest, ConfigCwdThroughProcFdStaysInside) {
+  for (int n = 3; n <= 12; ++n) {
+    SCOPED_TRACE("fd " + std::to_string(n));
+    Bundle b({"/bin/sh", "-c", "pwd; ls -a; ls -a ..; ls -a ../.."});
+    b.edit("c['process']['cwd'] = '/proc/self/fd/" + std::to_string(n) + "'");
+    std::string id = track("fd-cwd-" + std::to_string(n));
+    RunResult r = leaky({"run", "--bundle", b.dir(), id});
+    EXPECT_THAT(r.out, Not(HasSubstr(kMarker)));
+    EXPECT_THAT(r.out, Not(HasSubstr("state.json")));
+    if (r.exit_code != 0) {
+      EXPECT_THAT(r.err, HasSubstr("process.cwd")) << r.err;
+    }
+  }
+}
+
+TEST_F(FdLeakTest, ExecCwdThroughProcFdStaysInside) {
+  Bundle b({"/bin/sleep", "30"});
+  ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), track("fd-exec-cwd")}).exit_code, 0);
+  for (int n = 3; n <= 12; ++n) {
+    SCOPED_TRACE("fd " + std::to_string(n));
+    RunResult r = leaky({"exec", "--cwd", "/proc/self/fd/" + std::to_string(n), "fd-exec-cwd",
+                         "/bin/sh", "-c", "pwd; ls -a; ls -a ..; ls -a ../.."});
+    EXPECT_THAT(r.out, Not(HasSubstr(kMarker)));
+    EXPECT_THAT(r.out, Not(HasSubstr("state.json")));
+    if (r.exit_code != 0) {
+      EXPECT_THAT(r.err, HasSubstr("cwd")) << r.err;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace hull::testing::security
