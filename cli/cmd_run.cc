@@ -47,7 +47,10 @@ Result<container::CreateOptions> create_options(const Globals& g, const Args& a,
   // Socket activation: LISTEN_FDS handed to hull pass on to the container, as with runc.
   if (const char* lf = std::getenv("LISTEN_FDS")) {
     auto n = parse_int("LISTEN_FDS", lf);
-    if (n.has_value() && *n > 0) o.preserve_fds += static_cast<int>(*n);
+    if (n.has_value() && *n > 0) {
+      o.preserve_fds += static_cast<int>(*n);
+      o.extra_env = {fmt::format("LISTEN_FDS={}", *n), "LISTEN_PID=1"};
+    }
   }
   return o;
 }

@@ -41,6 +41,7 @@ struct CreateOptions {
   std::string console_socket;  // empty: no console socket
   int console_fd = -1;         // or an already connected socket (borrowed), for `run`'s own pty
   int preserve_fds = 0;
+  std::vector<std::string> extra_env;  // added to process.env (LISTEN_FDS for socket activation)
   bool no_pivot = false;
   bool no_new_keyring = false;
   // Used by `run` in the foreground: hull keeps init as its child to wait for it.

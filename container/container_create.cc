@@ -253,6 +253,7 @@ Result<Container> Container::create(const CreateOptions& opts) {
     ctx.process = &*config->process;
     ctx.prepared = &prepared;
     ctx.id = opts.id;
+    ctx.extra_env = opts.extra_env;
     for (const auto& ns : parent_joins) ctx.joined_flags |= ns.clone_flag;
     ctx.rootfs = *rootfs;
     ctx.sync_fd = sync.second.get();
