@@ -290,5 +290,20 @@ TEST(LifecycleTest, PreserveFdsPassesAnExtraFd) {
   EXPECT_EQ(read_text(file), "via-fd-3\n");
 }
 
+TEST(LifecycleTest, SocketActivationPassesListenFds) {
+  Hull hull;
+  TempDir tmp;
+  Bundle b({"sh", "-c", "echo \"$LISTEN_FDS $LISTEN_PID\" >&3"});
+  std::string file = tmp.path() + "/fd3";
+  std::string id = unique_id("lf");
+  ContainerGuard guard(hull, id);
+  // systemd-style: LISTEN_FDS=1 with the socket at fd 3, no --preserve-fds.
+  RunResult r = run_command({"/bin/sh", "-c",
+                             "LISTEN_FDS=1 exec \"$0\" --root \"$1\" run --bundle \"$2\" \"$4\" 3>>\"$3\"",
+                             hull_binary(), hull.root(), b.dir(), file, id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_text(file), "1 1\n");
+}
+
 }  // namespace
 }  // namespace hull::testing
