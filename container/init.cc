@@ -43,9 +43,13 @@ Result<> join_namespaces(InitContext& ctx, const nsexec::Bootstrap& b) {
 
 Result<> run_init(InitContext& ctx) {
   // The container's processes must not read this process's memory or fds through /proc while it
-  // still runs hull's code; exec resets this for the user process.
-  TRY(sys::prctl(PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE"));
+  // still runs hull's code; exec resets this for the user process. A non-dumpable process's
+  // /proc/<pid> files belong to root, so an unprivileged parent could no longer write our
+  // setgroups/uid_map/gid_map: then wait until the bootstrap message says they are written.
+  bool early = ::geteuid() == 0;
+  if (early) TRY(sys::prctl(PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE"));
   std::string raw = TRY(expect(ctx.sync_fd, kMsgBootstrap, "the bootstrap message"));
+  if (!early) TRY(sys::prctl(PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE"));
   auto bytes = std::as_bytes(std::span(raw.data(), raw.size()));
   nsexec::Bootstrap boot = TRY(nsexec::decode(bytes));
   if (boot.clone_flags != (ctx.clone_flags & nsexec::kAllNamespaceFlags))
