@@ -24,8 +24,9 @@ class BundlesTest : public SecurityTest {
  protected:
   void SetUp() override { m_before = HostSnapshot::take(); }
   // Runs the bundle, expects a refusal whose message has `needle`, and a clean host.
-  void expect_refused(const Bundle& b, const std::string& id, const std::string& needle) {
-    RunResult r = hull({"run", "--bundle", b.dir(), track(id)});
+  void expect_refused(const Bundle& b, const std::string& base, const std::string& needle) {
+    std::string id = track(base);
+    RunResult r = hull({"run", "--bundle", b.dir(), id});
     EXPECT_NE(r.exit_code, 0) << r.out;
     EXPECT_THAT(r.err, HasSubstr(needle));
     EXPECT_EQ(lines_with(r.err, "level=error").size(), 1U) << r.err;  // one clear line

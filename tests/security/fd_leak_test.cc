@@ -82,8 +82,9 @@ TEST_F(FdLeakTest, PreservedFdsPassOthersDoNot) {
 
 TEST_F(FdLeakTest, ExecSeesOnlyStdio) {
   Bundle b({"/bin/sleep", "30"});
-  ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), track("fd-exec")}).exit_code, 0);
-  RunResult r = leaky({"exec", "fd-exec", "/bin/sh", "-c", kListFds});
+  std::string id = track("fd-exec");
+  ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), id}).exit_code, 0);
+  RunResult r = leaky({"exec", id, "/bin/sh", "-c", kListFds});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(fds_of(r.out), (std::vector<std::string>{"fd 0", "fd 1", "fd 2"})) << r.out;
 }
@@ -106,10 +107,11 @@ TEST_F(FdLeakTest, ConfigCwdThroughProcFdStaysInside) {
 
 TEST_F(FdLeakTest, ExecCwdThroughProcFdStaysInside) {
   Bundle b({"/bin/sleep", "30"});
-  ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), track("fd-exec-cwd")}).exit_code, 0);
+  std::string id = track("fd-exec-cwd");
+  ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), id}).exit_code, 0);
   for (int n = 3; n <= 12; ++n) {
     SCOPED_TRACE("fd " + std::to_string(n));
-    RunResult r = leaky({"exec", "--cwd", "/proc/self/fd/" + std::to_string(n), "fd-exec-cwd",
+    RunResult r = leaky({"exec", "--cwd", "/proc/self/fd/" + std::to_string(n), id,
                          "/bin/sh", "-c", "pwd; ls -a; ls -a ..; ls -a ../.."});
     EXPECT_THAT(r.out, Not(HasSubstr(kMarker)));
     EXPECT_THAT(r.out, Not(HasSubstr("state.json")));

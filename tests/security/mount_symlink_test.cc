@@ -159,10 +159,11 @@ TEST_F(MountSymlinkTest, DevNullRegularFileIsRefused) {
   Bundle b({"/bin/true"});
   without_dev_tmpfs(b);
   ASSERT_TRUE(write_text(b.rootfs() + "/dev/null", "not a device"));
-  RunResult r = hull({"run", "--bundle", b.dir(), track("null-file")});
+  std::string id = track("null-file");
+  RunResult r = hull({"run", "--bundle", b.dir(), id});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("/dev/null"));
-  EXPECT_FALSE(has_state_dir("null-file"));
+  EXPECT_FALSE(has_state_dir(id));
   expect_host_untouched();
 }
 

@@ -48,10 +48,11 @@ TEST_F(ProcRedirectTest, SysctlOverBindMountedHostFile) {
   b.edit("c['mounts'].append({'destination': '/evil/ip_forward', 'type': 'bind', 'source': '" +
          m_file + "', 'options': ['bind', 'rw']})\n"
                   "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}");
-  RunResult r = hull({"run", "--bundle", b.dir(), track("proc-sysctl")});
+  std::string id = track("proc-sysctl");
+  RunResult r = hull({"run", "--bundle", b.dir(), id});
   EXPECT_NE(r.exit_code, 0) << r.out;
   EXPECT_THAT(r.err, HasSubstr("not on procfs"));
-  expect_host_untouched("proc-sysctl");
+  expect_host_untouched(id);
 }
 
 TEST_F(ProcRedirectTest, DirectMountOverProcSysIsRefused) {
@@ -61,10 +62,11 @@ TEST_F(ProcRedirectTest, DirectMountOverProcSysIsRefused) {
          m_file +
          "', 'options': ['bind', 'rw']})\n"
          "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}");
-  RunResult r = hull({"run", "--bundle", b.dir(), track("proc-direct")});
+  std::string id = track("proc-direct");
+  RunResult r = hull({"run", "--bundle", b.dir(), id});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("/proc"));
-  expect_host_untouched("proc-direct");
+  expect_host_untouched(id);
 }
 
 TEST_F(ProcRedirectTest, TmpfsOverProcSysIsRefused) {
@@ -72,10 +74,11 @@ TEST_F(ProcRedirectTest, TmpfsOverProcSysIsRefused) {
   ASSERT_EQ(::symlink("/proc", (b.rootfs() + "/evil").c_str()), 0);
   b.edit("c['mounts'].append({'destination': '/evil/sys', 'type': 'tmpfs', 'source': 'tmpfs'})\n"
          "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}");
-  RunResult r = hull({"run", "--bundle", b.dir(), track("proc-tmpfs")});
+  std::string id = track("proc-tmpfs");
+  RunResult r = hull({"run", "--bundle", b.dir(), id});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, AnyOf(HasSubstr("not on procfs"), HasSubstr("ip_forward")));
-  expect_host_untouched("proc-tmpfs");
+  expect_host_untouched(id);
 }
 
 // `hull exec` writes the process's oom_score_adj inside the container: with a host dir mounted
@@ -90,8 +93,9 @@ TEST_F(ProcRedirectTest, ExecOomScoreAdjOverFakeProc) {
   b.edit("c['mounts'].append({'destination': '/evil', 'type': 'bind', 'source': '" + fake.path() +
          "', 'options': ['rbind', 'rw']})\n"
          "c['process']['oomScoreAdj'] = 500");
-  ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), track("proc-oom")}).exit_code, 0);
-  RunResult r = hull({"exec", "proc-oom", "/bin/true"});
+  std::string id = track("proc-oom");
+  ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), id}).exit_code, 0);
+  RunResult r = hull({"exec", id, "/bin/true"});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("not on procfs"));
   EXPECT_EQ(read_text(oom), "0\n");

@@ -15,17 +15,18 @@ using ::testing::HasSubstr;
 class ProcessTest : public SecurityTest {
  protected:
   // Runs `script` in a container edited by `edit`; returns stdout, failing on a non-zero exit.
-  std::string run_ok(const std::string& id, const std::string& script, const std::string& edit) {
+  std::string run_ok(const std::string& base, const std::string& script, const std::string& edit) {
     Bundle b({"/bin/sh", "-c", script});
     if (!edit.empty()) b.edit(edit);
-    RunResult r = hull({"run", "--bundle", b.dir(), track(id)});
+    RunResult r = hull({"run", "--bundle", b.dir(), track(base)});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out;
   }
-  RunResult run_bad(const std::string& id, const std::string& edit) {
+  RunResult run_bad(const std::string& base, const std::string& edit) {
     Bundle b({"/bin/true"});
     b.edit(edit);
-    RunResult r = hull({"run", "--bundle", b.dir(), track(id)});
+    std::string id = track(base);
+    RunResult r = hull({"run", "--bundle", b.dir(), id});
     EXPECT_NE(r.exit_code, 0);
     EXPECT_FALSE(has_state_dir(id));
     return r;

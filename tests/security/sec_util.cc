@@ -11,6 +11,8 @@
 namespace hull::testing::security {
 namespace fs = std::filesystem;
 
+std::string unique_id(const std::string& base) { return base + "-" + std::to_string(::getpid()); }
+
 std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::ostringstream s;

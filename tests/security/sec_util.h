@@ -13,6 +13,9 @@
 
 namespace hull::testing::security {
 
+// `base` plus this process's pid: container ids (and so default cgroup paths /hull/<id>) must not
+// collide when the same test runs concurrently (bazel --runs_per_test) or with other tests.
+std::string unique_id(const std::string& base);
 std::string read_text(const std::string& path);
 bool write_text(const std::string& path, const std::string& text);
 // sha256 of a file, hex (empty when unreadable).
@@ -41,12 +44,13 @@ std::vector<std::string> new_entries(const std::set<std::string>& before,
 class SecurityTest : public ::testing::Test {
  protected:
   void TearDown() override;
-  // Runs hull (--root of this test) and remembers `id` for deletion at teardown.
+  // Runs hull (--root of this test).
   RunResult hull(const std::vector<std::string>& args,
                  std::chrono::milliseconds timeout = std::chrono::seconds(30));
-  std::string track(const std::string& id) {
-    m_ids.push_back(id);
-    return id;
+  // unique_id(base), remembered for deletion at teardown.
+  std::string track(const std::string& base) {
+    m_ids.push_back(unique_id(base));
+    return m_ids.back();
   }
   const Hull& runner() const { return m_hull; }
   // True when <root>/<id> exists (a state dir left behind).

@@ -35,22 +35,23 @@ TEST(UsernsTest, MappedRootInsideIsUnprivilegedOutside) {
   b.edit("c['linux']['namespaces'].append({'type': 'user'})\n"
          "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n"
          "c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]");
-  RunResult r = h({"create", "--bundle", b.dir(), "userns"});
+  const std::string id = unique_id("userns"), id2 = unique_id("userns2");
+  RunResult r = h({"create", "--bundle", b.dir(), id});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = h({"state", "userns"});
+  r = h({"state", id});
   std::string pid = r.out.substr(r.out.find("\"pid\": ") + 7);
   pid = pid.substr(0, pid.find_first_not_of("0123456789"));
   std::string status = read_text("/proc/" + pid + "/status");
   EXPECT_THAT(status, HasSubstr("Uid:\t100000\t100000\t100000\t100000"));
   EXPECT_THAT(status, HasSubstr("Gid:\t100000\t100000\t100000\t100000"));
-  r = h({"start", "userns"});
+  r = h({"start", id});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   // The process's output went to create's stdout; run the same checks through exec.
-  (void)h({"delete", "--force", "userns"});
+  (void)h({"delete", "--force", id});
   Bundle c({"/bin/sh", "-c", "id -u; id -g; cat /proc/self/uid_map"});
   ASSERT_EQ(::chmod(c.dir().c_str(), 0755), 0);
   c.set_config(b.config());
-  r = h({"run", "--bundle", c.dir(), "userns2"});
+  r = h({"run", "--bundle", c.dir(), id2});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("0\n0\n"));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("0 +100000 +65536"));
@@ -102,9 +103,9 @@ class RootlessTest : public ::testing::Test {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     b.edit("c['process']['terminal'] = False\n" + python_edit);
   }
-  std::string track(const std::string& id) {
-    m_ids.push_back(id);
-    return id;
+  std::string track(const std::string& base) {
+    m_ids.push_back(unique_id(base));
+    return m_ids.back();
   }
 
   uid_t m_uid = 0;
@@ -123,32 +124,34 @@ TEST_F(RootlessTest, RootlessRunWorks) {
   EXPECT_THAT(r.out, HasSubstr("0\n"));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("0 +" + std::to_string(m_uid) + " +1"));
   HostSnapshot after = HostSnapshot::take();
-  EXPECT_THAT(new_entries(m_before.cgroups, after.cgroups, {"/rootless"}), IsEmpty());
+  EXPECT_THAT(new_entries(m_before.cgroups, after.cgroups, {"/" + unique_id("rootless")}), IsEmpty());
   EXPECT_THAT(new_entries(m_before.mounts, after.mounts, {m_home.path(), b.dir()}), IsEmpty());
 }
 
 TEST_F(RootlessTest, DetachedLifecycleWithoutCgroups) {
   Bundle b({"/bin/true"});
   make_bundle(b, "c['process']['args'] = ['/bin/sleep', '30']");
-  RunResult r = as_user({"run", "--detach", "--bundle", b.dir(), track("rootless-d")});
+  std::string id = track("rootless-d");
+  RunResult r = as_user({"run", "--detach", "--bundle", b.dir(), id});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = as_user({"exec", "rootless-d", "/bin/sh", "-c", "id -u"});
+  r = as_user({"exec", id, "/bin/sh", "-c", "id -u"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "0\n");
-  r = as_user({"state", "rootless-d"});
+  r = as_user({"state", id});
   EXPECT_THAT(r.out, HasSubstr("\"running\""));
-  r = as_user({"delete", "--force", "rootless-d"});
+  r = as_user({"delete", "--force", id});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_FALSE(std::filesystem::exists(m_home.path() + "/root/rootless-d"));
+  EXPECT_FALSE(std::filesystem::exists(m_home.path() + "/root/" + id));
 }
 
 TEST_F(RootlessTest, MappingAnotherUsersIdIsAClearError) {
   Bundle b({"/bin/true"});
   make_bundle(b, "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 0, 'size': 1}]");
-  RunResult r = as_user({"run", "--bundle", b.dir(), track("rootless-map")});
+  std::string id = track("rootless-map");
+  RunResult r = as_user({"run", "--bundle", b.dir(), id});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_THAT(r.err, HasSubstr("uid_map"));
-  EXPECT_FALSE(std::filesystem::exists(m_home.path() + "/root/rootless-map"));
+  EXPECT_FALSE(std::filesystem::exists(m_home.path() + "/root/" + id));
 }
 
 }  // namespace
