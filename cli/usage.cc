@@ -73,7 +73,7 @@ bool print_usage(std::string_view name) {
         "hull: an OCI container runtime (runc-compatible)\n\n"
         "usage: hull [--root DIR] [--log FILE] [--log-format text|json] [--debug] [--criu PATH]\n"
         "            [--systemd-cgroup] COMMAND [ARGS...]\n\ncommands:\n");
-    for (const auto& [cmd, text] : usages()) fmt::print("  {:<11} {}\n", cmd, text.substr(text.rfind('\n') + 3));
+    for (const auto& [cmd, text] : usages()) fmt::print("  {:<11} {}\n", cmd, summary(text));
     fmt::print("\n  hull --version   print the version\n  hull COMMAND --help\n");
     return true;
   }
