@@ -42,7 +42,7 @@ Result<CapSets> resolve_capabilities(const Capabilities& caps,
 // Applies `sets` to the calling thread, in this order:
 //   1. drop every capability not in `bounding` from the bounding set (PR_CAPBSET_DROP; needs
 //      CAP_SETPCAP, so this comes first, while the thread still has it);
-//   2. capset(effective, permitted, inheritable);
+//   2. capset of effective, permitted, inheritable;
 //   3. clear the ambient set and raise each ambient capability.
 // Allocates nothing on success. Capabilities past `kernel_last_cap` are not touched.
 Result<> apply_capabilities(const CapSets& sets, int kernel_last_cap);
@@ -56,7 +56,7 @@ Result<> apply_capabilities(const CapSets& sets, int kernel_last_cap);
 //   4. setresgid(gid), then setresuid(uid) (gid first: changing it needs CAP_SETGID, gone after
 //      a setuid away from 0 clears the effective set);
 //   5. PR_SET_KEEPCAPS 0;
-//   6. capset(effective, permitted, inheritable) and the ambient set.
+//   6. capset of effective, permitted, inheritable, then the ambient set.
 // EINVAL from setresuid/setresgid is reported as "uid N is not mapped in the user namespace".
 // Allocates nothing on success.
 Result<> switch_user_keep_caps(uid_t uid, gid_t gid, std::span<const gid_t> additional_gids,
