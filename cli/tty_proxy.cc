@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <termios.h>
 #include <unistd.h>
@@ -11,6 +10,7 @@
 #include <cerrno>
 
 #include "sys/file.h"
+#include "sys/tty.h"
 
 namespace hull::cli {
 
@@ -47,10 +47,8 @@ class RawMode {
   bool m_active = false;
 };
 
-void copy_window_size(int master) {
-  struct winsize ws {};
-  if (::ioctl(0, TIOCGWINSZ, &ws) == 0) ::ioctl(master, TIOCSWINSZ, &ws);
-}
+// Best effort: stdin may not be a terminal at all.
+void copy_window_size(int master) { (void)sys::copy_window_size(0, master); }
 
 // Copies what is readable from `from` to `to`; false on EOF or error.
 bool pump(int from, int to) {

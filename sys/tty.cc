@@ -34,6 +34,13 @@ Result<> set_window_size(FdRef tty, unsigned rows, unsigned cols) {
   return {};
 }
 
+Result<> copy_window_size(FdRef from, FdRef to) {
+  struct winsize ws {};
+  if (::ioctl(from.get(), TIOCGWINSZ, &ws) < 0) return fail(Error::from_errno(errno, "ioctl TIOCGWINSZ", "stdin"));
+  if (::ioctl(to.get(), TIOCSWINSZ, &ws) < 0) return fail(Error::from_errno(errno, "ioctl TIOCSWINSZ", "pty master"));
+  return {};
+}
+
 Result<> dup2(FdRef from, int to) {
   if (::dup2(from.get(), to) < 0) return fail(Error::from_errno(errno, "dup2", fmt::format("fd {}", to)));
   return {};

@@ -17,6 +17,8 @@ Result<PtyPair> open_pty_peer(UniqueFd ptmx);
 // setsid() and make `tty` the controlling terminal (TIOCSCTTY).
 Result<> make_controlling_tty(FdRef tty);
 Result<> set_window_size(FdRef tty, unsigned rows, unsigned cols);
+// Copies the window size of `from` (a terminal) to `to` (a pty master).
+Result<> copy_window_size(FdRef from, FdRef to);
 Result<> dup2(FdRef from, int to);
 
 }  // namespace hull::sys
