@@ -45,6 +45,17 @@ Result<> mount_setattr(FdRef dir, const std::string& path, uint64_t attr_set, ui
   return {};
 }
 
+Result<> mount_setattr_idmap(FdRef tree, FdRef userns, bool recursive, const std::string& what) {
+  struct mount_attr attr {};
+  attr.attr_set = MOUNT_ATTR_IDMAP;
+  attr.userns_fd = static_cast<__u64>(static_cast<unsigned>(userns.get()));
+  unsigned flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0u);
+  // SAFETY: mount_attr is fully initialised and its size passed.
+  if (::syscall(SYS_mount_setattr, tree.get(), "", flags, &attr, sizeof attr) < 0)
+    return fail(Error::from_errno(errno, "mount_setattr MOUNT_ATTR_IDMAP", what));
+  return {};
+}
+
 Result<> pivot_root_here(FdRef new_root) {
   if (::fchdir(new_root.get()) < 0) return fail(Error::from_errno(errno, "fchdir", "new root"));
   // SAFETY: raw syscall with two NUL-terminated paths.

@@ -26,6 +26,9 @@ Result<> umount2(const std::string& target, int flags);
 // AT_RECURSIVE.
 Result<> mount_setattr(FdRef dir, const std::string& path, uint64_t attr_set, uint64_t attr_clr,
                        uint64_t propagation, bool recursive, const std::string& what);
+// MOUNT_ATTR_IDMAP on the detached tree `tree`: file owners are seen through the id mappings of
+// the user namespace `userns`. Only the top mount, or every mount of the tree if `recursive`.
+Result<> mount_setattr_idmap(FdRef tree, FdRef userns, bool recursive, const std::string& what);
 // pivot_root(".", ".") in the directory `new_root`, then detaches the old root: the trick runc
 // uses so that no directory for the old root is needed inside the container.
 Result<> pivot_root_here(FdRef new_root);
