@@ -17,6 +17,7 @@
 #include "container/cgroups/devices.h"
 #include "container/container.h"
 #include "container/hooks.h"
+#include "container/idmapped_mounts.h"
 #include "container/init.h"
 #include "nsexec/bootstrap.h"
 #include "sys/file.h"
@@ -183,6 +184,7 @@ Result<Container> Container::create(const CreateOptions& opts) {
     boot.setgroups_deny = ::geteuid() != 0;
     boot.rootless_euid = ::geteuid() != 0;
   }
+  TRY(check_idmapped_mounts(*config, new_userns, ::geteuid() != 0).map_error(base::context(config_path)));
   boot.oom_score_adj = config->process->oom_score_adj;
   PreparedProcess prepared = TRY(prepare_process(*config, *config->process).map_error(base::context(config_path)));
   std::vector<std::byte> boot_msg = TRY(nsexec::encode(boot));
@@ -304,6 +306,12 @@ Result<Container> Container::create(const CreateOptions& opts) {
       Resources res = lx.resources.value_or(Resources{});
       res.devices = cgroups::container_device_rules(res.devices, lx.devices);
       TRY(cg->set(res));
+    }
+    // Idmapped trees are built here, on the host, where MOUNT_ATTR_IDMAP is allowed.
+    for (auto& t : TRY(build_idmapped_trees(*config, init.pid()))) {
+      int fd = t.tree.get();
+      TRY(sys::send_with_fds(sync.first, fmt::format("{}{}", kMsgMountTree, t.mount_index),
+                             std::span<const int>(&fd, 1), "init sync socket"));
     }
     std::string msg(1, kMsgBootstrap);
     msg.append(reinterpret_cast<const char*>(boot_msg.data()), boot_msg.size());

@@ -7,6 +7,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <charconv>
+
 #include "nsexec/bootstrap.h"
 #include "sys/file.h"
 #include "sys/ns.h"
@@ -31,6 +33,22 @@ Result<std::string> expect(int fd, char type, const char* what) {
   return msg.data.substr(1);
 }
 
+// The idmapped trees (kMsgMountTree, one fd each), then the bootstrap message.
+Result<std::string> receive_bootstrap(InitContext& ctx) {
+  for (;;) {
+    auto msg = TRY(sys::recv_with_fds(ctx.sync_fd, 1 << 20, "sync socket"));
+    if (msg.data.empty())
+      return fail(Error::protocol("sync socket: parent went away while waiting for the bootstrap message"));
+    if (msg.data[0] == kMsgBootstrap) return msg.data.substr(1);
+    size_t index = 0;
+    auto [end, ec] = std::from_chars(msg.data.data() + 1, msg.data.data() + msg.data.size(), index);
+    if (msg.data[0] != kMsgMountTree || msg.fds.size() != 1 || ec != std::errc() ||
+        end != msg.data.data() + msg.data.size())
+      return fail(Error::protocol(fmt::format("sync socket: expected the bootstrap message, got '{}'", msg.data[0])));
+    ctx.idmapped_trees[index] = std::move(msg.fds[0]);
+  }
+}
+
 // Joins the namespaces the bootstrap message names, user namespace first and mount last.
 Result<> join_namespaces(InitContext& ctx, const nsexec::Bootstrap& b) {
   for (const auto& ns : nsexec::join_order(b.ns_paths)) {
@@ -48,7 +66,7 @@ Result<> run_init(InitContext& ctx) {
   // setgroups/uid_map/gid_map: then wait until the bootstrap message says they are written.
   bool early = ::geteuid() == 0;
   if (early) TRY(sys::prctl(PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE"));
-  std::string raw = TRY(expect(ctx.sync_fd, kMsgBootstrap, "the bootstrap message"));
+  std::string raw = TRY(receive_bootstrap(ctx));
   if (!early) TRY(sys::prctl(PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE"));
   auto bytes = std::as_bytes(std::span(raw.data(), raw.size()));
   nsexec::Bootstrap boot = TRY(nsexec::decode(bytes));

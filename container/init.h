@@ -2,6 +2,8 @@
 //
 // The parent (container/create.cc) clones the child into the new namespaces and then talks to it
 // over a SOCK_SEQPACKET socketpair, one record per packet:
+//   parent -> child  'M' + mount index, with one fd: an idmapped tree (container/idmapped_mounts.h),
+//                    zero or more of these, before
 //   parent -> child  'B' + bootstrap message (nsexec/bootstrap.h): namespaces to join, oom score
 //   child  -> parent 'H'  mounts are ready: run prestart/createRuntime hooks now
 //   parent -> child  'h'  hooks done
@@ -33,6 +35,7 @@
 
 namespace hull::container {
 
+inline constexpr char kMsgMountTree = 'M';
 inline constexpr char kMsgBootstrap = 'B';
 inline constexpr char kMsgHooks = 'H';
 inline constexpr char kMsgHooksDone = 'h';
@@ -85,6 +88,7 @@ struct InitContext {
   sys::UniqueFd console_slave;  // the pty slave when process.terminal
   int report_fd = -1;           // where a failure goes: sync_fd, then start's connection
   bool setgroups_denied = false;
+  std::map<size_t, sys::UniqueFd> idmapped_trees;  // by index in config->mounts (kMsgMountTree)
 };
 
 // Runs the whole init sequence and execs; on failure reports 'E' on sync_fd and exits.

@@ -19,7 +19,7 @@ struct MountOptions {
   uint64_t propagation = 0;  // MS_PRIVATE, MS_SHARED, MS_SLAVE, MS_UNBINDABLE; 0 = unchanged
   bool propagation_recursive = false;
   std::vector<std::string> fs_options;  // for fsconfig: "mode=755", "newinstance"
-  bool idmap = false, ridmap = false;   // idmapped mounts (see container/security)
+  bool idmap = false, ridmap = false;   // container/idmapped_mounts.h
 };
 
 // `type` "bind" or a "bind"/"rbind" option makes a bind mount.

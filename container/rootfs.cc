@@ -10,6 +10,7 @@
 #include <cerrno>
 
 #include "container/cgroups/mountinfo.h"
+#include "container/idmapped_mounts.h"
 #include "container/init.h"
 #include "container/mount_options.h"
 #include "container/rootfs_path.h"
@@ -60,6 +61,15 @@ Result<> mount_bind(FdRef root, const Mount& m, const MountOptions& o) {
   UniqueFd tree = TRY(sys::open_tree_clone(AT_FDCWD, m.source, o.recursive, what));
   if (o.attr_set != 0 || o.attr_clr != 0)
     TRY(sys::mount_setattr(tree, "", o.attr_set, o.attr_clr, 0, o.recursive, what));
+  return attach(std::move(tree), o, target, what);
+}
+
+// A tree the parent built (container/idmapped_mounts.h): idmapped and with its attributes set.
+Result<> mount_prepared_bind(FdRef root, const Mount& m, const MountOptions& o, UniqueFd tree) {
+  std::string what = fmt::format("idmapped bind {} on {}", m.source, m.destination);
+  struct stat st = TRY(sys::fstatat(tree, "", AT_EMPTY_PATH).map_error(base::context(what)));
+  UniqueFd target = TRY(ensure_in_root(root, m.destination,
+                                       S_ISDIR(st.st_mode) ? PathKind::Directory : PathKind::File));
   return attach(std::move(tree), o, target, what);
 }
 
@@ -134,8 +144,15 @@ Result<> mount_cgroups(InitContext& ctx, FdRef root, const Mount& m, const Mount
   return {};
 }
 
-Result<> mount_one(InitContext& ctx, FdRef root, const Mount& m) {
+Result<> mount_one(InitContext& ctx, FdRef root, size_t index) {
+  const Mount& m = ctx.config->mounts[index];
   MountOptions o = TRY(parse_mount_options(m));
+  if (is_idmapped(m, o)) {
+    auto it = ctx.idmapped_trees.find(index);
+    if (it == ctx.idmapped_trees.end())
+      return fail(Error::protocol("the parent sent no idmapped tree for this mount"));
+    return mount_prepared_bind(root, m, o, std::move(it->second));
+  }
   if (m.type == "cgroup" || m.type == "cgroup2") return mount_cgroups(ctx, root, m, o);
   if (o.bind) return mount_bind(root, m, o);
   return mount_fs(root, m, o);
@@ -253,9 +270,10 @@ Result<> prepare_rootfs(InitContext& ctx) {
                  "bind rootfs " + ctx.rootfs));
   ctx.root_fd = TRY(sys::open(ctx.rootfs, O_PATH | O_DIRECTORY));
   for (size_t i = 0; i < cfg.mounts.size(); ++i) {
-    auto r = mount_one(ctx, ctx.root_fd, cfg.mounts[i]);
+    auto r = mount_one(ctx, ctx.root_fd, i);
     if (!r.has_value()) return fail(std::move(r).error().context(fmt::format(".mounts[{}]", i)));
   }
+  ctx.idmapped_trees.clear();  // all attached by now
   TRY(setup_dev(ctx, ctx.root_fd));
   if (ctx.process->terminal) {
     if (ctx.console_fd < 0)

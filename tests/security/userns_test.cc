@@ -154,5 +154,16 @@ TEST_F(RootlessTest, MappingAnotherUsersIdIsAClearError) {
   EXPECT_FALSE(std::filesystem::exists(m_home.path() + "/root/" + id));
 }
 
+TEST_F(RootlessTest, IdmappedMountIsRefused) {
+  Bundle b({"/bin/true"});
+  make_bundle(b, "c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '/tmp', "
+                 "'options': ['rbind', 'idmap']})");
+  std::string id = track("rootless-idmap");
+  RunResult r = as_user({"run", "--bundle", b.dir(), id});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("(/mnt): id-mapped mounts are not supported for rootless containers"));
+  EXPECT_FALSE(std::filesystem::exists(m_home.path() + "/root/" + id));
+}
+
 }  // namespace
 }  // namespace hull::testing::security
