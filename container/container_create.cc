@@ -307,6 +307,7 @@ Result<Container> Container::create(const CreateOptions& opts) {
       res.devices = cgroups::container_device_rules(res.devices, lx.devices);
       TRY(cg->set(res));
     }
+    reset_affinity(init.pid());  // after the cpuset is set: the kernel narrows to it
     // Idmapped trees are built here, on the host, where MOUNT_ATTR_IDMAP is allowed.
     for (auto& t : TRY(build_idmapped_trees(*config, init.pid()))) {
       int fd = t.tree.get();

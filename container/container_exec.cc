@@ -10,6 +10,7 @@
 #include "container/container.h"
 #include "container/init.h"
 #include "nsexec/bootstrap.h"
+#include "sys/affinity.h"
 #include "sys/file.h"
 #include "sys/ns.h"
 #include "sys/socket.h"
@@ -90,6 +91,8 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
   std::vector<std::byte> boot_msg = TRY(nsexec::encode(boot));
   PreparedProcess prepared = TRY(prepare_process(*m_config, opts.process));
 
+  if (prepared.affinity_initial)
+    TRY(sys::set_affinity(0, *prepared.affinity_initial, ".process.execCPUAffinity.initial " + prepared.affinity_initial->to_list()));
   sys::Cloned cloned = TRY(sys::clone3(0));
   if (cloned.is_child()) {
     // SAFETY: the child of a single-threaded process; init_main never returns.
@@ -115,6 +118,12 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
     auto cg = TRY(cgroups::Manager::load(cgroups::CgroupPaths{m_state.cgroup_paths}));
     TRY(cg->apply(child.pid()));
   }
+  // In the container's cgroup now: the final affinity, or none of the caller's (runc resets it).
+  if (prepared.affinity_final)
+    TRY(sys::set_affinity(child.pid(), *prepared.affinity_final,
+                          ".process.execCPUAffinity.final " + prepared.affinity_final->to_list()));
+  else
+    reset_affinity(child.pid());
   std::string msg(1, kMsgBootstrap);
   msg.append(reinterpret_cast<const char*>(boot_msg.data()), boot_msg.size());
   TRY(sys::write_all(sync.first, msg, "exec sync socket"));

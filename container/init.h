@@ -31,6 +31,7 @@
 #include "container/security/rlimits.h"
 #include "container/security/seccomp.h"
 #include "container/security/sysctl.h"
+#include "sys/affinity.h"
 #include "sys/unique_fd.h"
 
 namespace hull::container {
@@ -56,8 +57,14 @@ struct PreparedProcess {
   std::optional<int> io_priority;
   std::vector<std::pair<std::string, std::string>> sysctls;  // /proc/sys path, value
   std::string lsm_attr, lsm_label;  // /proc/self/attr/<lsm_attr> gets lsm_label before exec
+  // execCPUAffinity (exec only): the parent runs on `initial` from before the clone until the
+  // child joins the cgroup, then gives the child `final` (else every CPU its cpuset allows).
+  std::optional<sys::CpuMask> affinity_initial, affinity_final;
 };
 base::Result<PreparedProcess> prepare_process(const Config& cfg, const Process& p);
+// Gives `pid` every CPU its cpuset allows, dropping an affinity inherited from hull's caller
+// (`taskset -c 0 hull run`), as runc does. Best effort: a failure is only logged.
+void reset_affinity(pid_t pid);
 // Writes linux.sysctl through verified procfs fds (before readonlyPaths make /proc/sys read-only).
 base::Result<> write_sysctls(const PreparedProcess& pp);
 // Writes /proc/self/<name> through an fd verified to be on procfs (fstatfs), never through a

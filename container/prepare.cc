@@ -76,6 +76,11 @@ Result<> check_proc_mounts(const std::vector<Mount>& mounts) {
 
 }  // namespace
 
+void reset_affinity(pid_t pid) {
+  auto r = sys::set_affinity(pid, sys::all_cpus(), fmt::format("pid {}", pid));
+  if (!r.has_value()) HULL_LOG_DEBUG("cannot reset CPU affinity: {}", r.error().message());
+}
+
 Result<PreparedProcess> prepare_process(const Config& cfg, const Process& p) {
   PreparedProcess out;
   if (p.args.empty()) return fail(Error::invalid(".process.args: must not be empty"));
@@ -90,6 +95,14 @@ Result<PreparedProcess> prepare_process(const Config& cfg, const Process& p) {
   }
   if (p.scheduler) out.scheduler = TRY(security::prepare_scheduler(*p.scheduler));
   if (p.io_priority) out.io_priority = TRY(security::prepare_io_priority(*p.io_priority));
+  if (p.exec_cpu_affinity) {
+    auto cpus = [](const std::string& list, const char* field) -> Result<std::optional<sys::CpuMask>> {
+      if (list.empty()) return std::nullopt;
+      return sys::parse_cpu_list(list).map_error(base::context(fmt::format(".process.execCPUAffinity.{}", field)));
+    };
+    out.affinity_initial = TRY(cpus(p.exec_cpu_affinity->initial, "initial"));
+    out.affinity_final = TRY(cpus(p.exec_cpu_affinity->final, "final"));
+  }
   if (!p.apparmor_profile.empty()) {
     if (!lsm_enabled("apparmor"))
       return fail(Error::unsupported(fmt::format(
