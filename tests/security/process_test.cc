@@ -2,6 +2,8 @@
 // checked from inside, and settings the host cannot honour are clear errors.
 // Each test compares against a value that differs from hull's default, so dropping the setting
 // fails it (not checked against a build without each setting).
+#include <unistd.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -108,6 +110,13 @@ TEST_F(ProcessTest, ApparmorProfileWithoutApparmorIsAClearError) {
   RunResult r = run_bad("apparmor", "c['process']['apparmorProfile'] = 'sec2-profile'");
   EXPECT_THAT(r.err, HasSubstr("AppArmor is not enabled"));
   EXPECT_THAT(r.err, HasSubstr("sec2-profile"));
+}
+
+TEST_F(ProcessTest, SelinuxLabelWithoutSelinuxIsAClearError) {
+  if (::access("/sys/fs/selinux/enforce", F_OK) == 0) GTEST_SKIP() << "SELinux is enabled on this host";
+  RunResult r = run_bad("selinux", "c['process']['selinuxLabel'] = 'system_u:system_r:sec2_t:s0'");
+  EXPECT_THAT(r.err, HasSubstr(".process.selinuxLabel: \\\"system_u:system_r:sec2_t:s0\\\" requested, "
+                               "but SELinux is not enabled on this host"));
 }
 
 TEST_F(ProcessTest, PersonalityLinux32) {

@@ -1,0 +1,137 @@
+// SCMP_ACT_NOTIFY end to end: `hull run` with linux.seccomp.listenerPath hands the notify fd and
+// the container process state (ociVersion, fds ["seccompFd"], pid, metadata, state "creating") to
+// the listener, and an agent holding that fd decides the syscall's result for the container.
+// Checked to fail without the feature: with the parent dropping the seccomp record instead of
+// sending it (container_create.cc, to_listener), the agent gets no connection, and mkdir fails
+// with ENOSYS (a notify filter without a listener) instead of the agent's ENOTTY.
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/security/sec_util.h"
+
+namespace hull::testing::security {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A seccomp agent: accepts one connection, keeps the state message and the fd, and answers every
+// notification with ENOTTY until the filter's processes are gone. Plain libc on purpose: it
+// stands for a third-party agent, independent of hull's own wrappers.
+struct Agent {
+  int listener = -1;
+  std::string message;
+  int fds_received = 0;
+  std::vector<int> syscalls;
+  std::thread thread;
+
+  explicit Agent(const std::string& path) {
+    listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    path.copy(addr.sun_path, sizeof addr.sun_path - 1);
+    if (::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 || ::listen(listener, 1) < 0) {
+      ::close(listener);
+      listener = -1;
+    }
+    thread = std::thread([this] { serve(); });
+  }
+  ~Agent() {
+    if (thread.joinable()) thread.join();
+    if (listener >= 0) ::close(listener);
+  }
+  void serve() {
+    if (listener < 0) return;
+    pollfd p{listener, POLLIN, 0};
+    if (::poll(&p, 1, 20000) != 1) return;
+    int conn = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (conn < 0) return;
+    char buf[65536];
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+    iovec iov{buf, sizeof buf};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    ssize_t n = ::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+    ::close(conn);
+    if (n <= 0) return;
+    message.assign(buf, static_cast<size_t>(n));
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    if (c == nullptr || c->cmsg_type != SCM_RIGHTS) return;
+    int fd = -1;
+    std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    ++fds_received;
+    for (;;) {
+      pollfd q{fd, POLLIN, 0};
+      if (::poll(&q, 1, 20000) != 1 || (q.revents & POLLIN) == 0) break;  // POLLHUP: all gone
+      seccomp_notif req{};
+      if (::ioctl(fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) continue;
+      syscalls.push_back(req.data.nr);
+      seccomp_notif_resp resp{};
+      resp.id = req.id;
+      resp.error = -ENOTTY;
+      (void)::ioctl(fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+    }
+    ::close(fd);
+  }
+};
+
+class SeccompNotifyTest : public SecurityTest {};
+
+TEST_F(SeccompNotifyTest, AgentGetsTheFdAndStateAndAnswersForTheKernel) {
+  TempDir dir;
+  const std::string sock = dir.path() + "/agent.sock";
+  Bundle b({"/bin/sh", "-c", "mkdir /made-by-container; echo mkdir-rc=$?; echo after"});
+  b.edit("c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '" + sock +
+         "', 'listenerMetadata': 'agent-meta', 'syscalls': [{'names': ['mkdir', 'mkdirat'], "
+         "'action': 'SCMP_ACT_NOTIFY'}]}");
+  std::string id = track("seccomp-notify");
+  RunResult r;
+  {
+    Agent agent(sock);
+    ASSERT_GE(agent.listener, 0);
+    r = hull({"run", "--bundle", b.dir(), id});
+    agent.thread.join();
+    EXPECT_EQ(agent.fds_received, 1);
+    EXPECT_THAT(agent.message, HasSubstr(R"("ociVersion":"1.2.0")"));
+    EXPECT_THAT(agent.message, HasSubstr(R"("fds":["seccompFd"])"));
+    EXPECT_THAT(agent.message, HasSubstr(R"("metadata":"agent-meta")"));
+    EXPECT_THAT(agent.message, ::testing::ContainsRegex(R"("pid":[1-9][0-9]*)"));
+    EXPECT_THAT(agent.message, HasSubstr("\"id\":\"" + id + "\""));
+    EXPECT_THAT(agent.message, HasSubstr("\"status\":\"creating\""));
+    EXPECT_FALSE(agent.syscalls.empty());
+  }
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // The agent's answer: not EROFS (the root is read-only), not ENOSYS (no agent).
+  EXPECT_THAT(r.err, HasSubstr("Inappropriate ioctl for device"));  // ENOTTY
+  EXPECT_THAT(r.out, HasSubstr("mkdir-rc=1\nafter\n"));
+}
+
+TEST_F(SeccompNotifyTest, MissingListenerIsAClearErrorAndLeavesNothing) {
+  HostSnapshot before = HostSnapshot::take();
+  Bundle b({"/bin/true"});
+  b.edit("c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': "
+         "'/nonexistent/agent.sock', 'syscalls': [{'names': ['mkdir'], 'action': 'SCMP_ACT_NOTIFY'}]}");
+  std::string id = track("seccomp-nolistener");
+  RunResult r = hull({"run", "--bundle", b.dir(), id});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("/nonexistent/agent.sock"));
+  EXPECT_EQ(lines_with(r.err, "level=error").size(), 1U) << r.err;
+  EXPECT_FALSE(has_state_dir(id));
+  EXPECT_THAT(leaked_mounts(before, {b.dir()}), ::testing::IsEmpty());
+  EXPECT_THAT(leaked_cgroups(before), ::testing::IsEmpty());
+}
+
+}  // namespace
+}  // namespace hull::testing::security
