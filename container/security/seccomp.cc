@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "base/json_writer.h"
+#include "container/security/seccomp_enosys.h"
 #include "sys/file.h"
 #include "sys/security.h"
 #include "sys/socket.h"
@@ -166,6 +167,29 @@ Result<std::vector<struct sock_filter>> export_bpf(scmp_filter_ctx ctx) {
   return prog;
 }
 
+// Default actions that let unknown syscalls run anyway need no ENOSYS stub (runc: allow, log,
+// trace); nor does a default that already is ERRNO(ENOSYS).
+bool wants_enosys_stub(uint32_t default_action) {
+  if (default_action == SCMP_ACT_ALLOW || default_action == SCMP_ACT_LOG) return false;
+  if ((default_action & SECCOMP_RET_ACTION_FULL) == SCMP_ACT_TRACE(0)) return false;
+  return default_action != SCMP_ACT_ERRNO(ENOSYS);
+}
+
+// Per architecture of the filter, the largest syscall number the profile names (any action).
+std::vector<ArchLimit> profile_limits(const Seccomp& cfg, const std::vector<uint32_t>& arches) {
+  std::vector<ArchLimit> out;
+  for (uint32_t arch : arches) {
+    int max = -1;
+    for (const auto& sc : cfg.syscalls)
+      for (const auto& name : sc.names) {
+        int nr = seccomp_syscall_resolve_name_arch(arch, name.c_str());
+        if (nr > max) max = nr;  // unknown names and pseudo-syscalls (negative) do not count
+      }
+    if (max >= 0) out.push_back({arch, static_cast<uint32_t>(max)});
+  }
+  return out;
+}
+
 }  // namespace
 
 bool SeccompProgram::has_notify() const { return (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0; }
@@ -187,6 +211,7 @@ Result<SeccompProgram> compile_seccomp(const Seccomp& cfg) {
     program.flags |= *flag;
   }
 
+  std::vector<uint32_t> arches = {seccomp_arch_native()};
   Context ctx(seccomp_init(default_action));
   if (!ctx)
     return fail(Error::invalid(
@@ -199,6 +224,7 @@ Result<SeccompProgram> compile_seccomp(const Seccomp& cfg) {
     int rc = seccomp_arch_add(ctx.get(), arch);
     if (rc < 0 && rc != -EEXIST)  // the native architecture is always present
       return fail(libseccomp_error(rc, fmt::format("adding architecture {}", name)).context(path));
+    if (rc == 0) arches.push_back(arch);
   }
   // Binary-tree dispatch for long rule lists, as runc; libseccomp <= 2.5.4 misbehaves without
   // rules.
@@ -217,6 +243,13 @@ Result<SeccompProgram> compile_seccomp(const Seccomp& cfg) {
     if (program.flags & SECCOMP_FILTER_FLAG_TSYNC) program.flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
   }
   program.filter = TRY(export_bpf(ctx.get()));
+  if (wants_enosys_stub(default_action)) {
+    std::vector<struct sock_filter> stub = enosys_stub(profile_limits(cfg, arches));
+    if (stub.size() + program.filter.size() > BPF_MAXINSNS)
+      return fail(Error::invalid(fmt::format("{}: the filter has {} BPF instructions, more than the kernel's {}",
+                                             kPath, stub.size() + program.filter.size(), BPF_MAXINSNS)));
+    program.filter.insert(program.filter.begin(), stub.begin(), stub.end());
+  }
   return program;
 }
 

@@ -10,7 +10,9 @@
 //
 // Semantics follow runc: SCMP_ACT_KILL is KILL_THREAD; ERRNO and TRACE without errnoRet use EPERM;
 // a rule whose action equals the default action is skipped; syscall names this architecture does
-// not know are ignored; several comparisons on the same argument index become one rule each.
+// not know are ignored; several comparisons on the same argument index become one rule each;
+// unless the default action allows, syscalls numbered above all the profile names get ENOSYS
+// (container/security/seccomp_enosys.h).
 #pragma once
 
 #include <linux/filter.h>

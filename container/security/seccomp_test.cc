@@ -1,6 +1,7 @@
 #include "container/security/seccomp.h"
 
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <sys/ioctl.h>
@@ -15,6 +16,7 @@
 #include <string>
 
 #include "base/testing/matchers.h"
+#include "container/security/seccomp_enosys.h"
 #include "sys/security.h"
 #include "sys/socket.h"
 
@@ -104,6 +106,52 @@ TEST(SeccompTest, DefaultErrnoRetAppliesToTheDefaultAction) {
     return raw(SYS_getppid) == -38 ? 0 : 2;
   });
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+// The profile names calls up to exit_group; statx is newer than all of them, getppid is not.
+TEST(SeccompTest, SyscallsBeyondTheProfileGetEnosys) {
+  Seccomp cfg;
+  cfg.default_action = "SCMP_ACT_ERRNO";  // EPERM
+  cfg.syscalls = {rule({"exit_group", "exit", "getpid", "gettid", "sigaltstack", "mmap", "munmap",
+                        "madvise", "write", "rt_sigprocmask", "rt_sigaction", "futex"},
+                       "SCMP_ACT_ALLOW")};
+  auto prog = compile_seccomp(cfg);
+  ASSERT_THAT(prog, IsOk());
+  static_assert(SYS_statx > SYS_exit_group && SYS_getppid < SYS_exit_group);
+  int status = run_filtered(*prog, [](int) {
+    if (raw(SYS_getppid) != -EPERM) return 1;  // in the profile's range: the default action
+    if (raw(SYS_statx, -1) != -ENOSYS) return 2;  // beyond it: as if the kernel lacked it
+    if (raw(SYS_getpid) <= 0) return 3;
+    return 0;
+  });
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+TEST(SeccompTest, NoEnosysStubWhenTheDefaultAllows) {
+  auto prog = compile_seccomp(allow_by_default({rule({"getppid"}, "SCMP_ACT_ERRNO", 42)}));
+  ASSERT_THAT(prog, IsOk());
+  int status = run_filtered(*prog, [](int) {
+    // statx(-1, NULL, ...) reaches the kernel: EFAULT or EBADF, not ENOSYS.
+    return raw(SYS_statx, -1) != -ENOSYS ? 0 : 1;
+  });
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+TEST(SeccompTest, EnosysStubShape) {
+  EXPECT_TRUE(enosys_stub({}).empty());
+  const ArchLimit x86_64[] = {{AUDIT_ARCH_X86_64, 300}};
+  // ld arch, jeq, ld nr, jset x32, jgt, ja, ret: the last jump lands right after the stub.
+  auto stub = enosys_stub(x86_64);
+  ASSERT_EQ(stub.size(), 7U);
+  EXPECT_EQ(stub[4].k, 300U);
+  EXPECT_EQ(stub[5].code, BPF_JMP | BPF_JA);
+  EXPECT_EQ(stub[5].k, 1U);
+  EXPECT_EQ(stub[6].k, SECCOMP_RET_ERRNO | ENOSYS);
+  const ArchLimit two[] = {{AUDIT_ARCH_X86_64, 300}, {AUDIT_ARCH_I386, 400}};
+  auto both = enosys_stub(two);
+  ASSERT_EQ(both.size(), 11U);
+  EXPECT_EQ(both[1].jf, 3);  // a non-x86_64 call skips to the i386 block at 5
+  EXPECT_EQ(both[8].k, 400U);
 }
 
 TEST(SeccompTest, KillActionsKillWithSigsys) {
