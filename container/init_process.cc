@@ -2,7 +2,6 @@
 // limits, credentials and capabilities, seccomp, stdio and fds, then execve.
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -79,9 +78,7 @@ std::string home_of(uid_t uid) {
 Result<> write_proc_self(const std::string& name, std::string_view value) {
   std::string path = "/proc/self/" + name;
   UniqueFd fd = TRY(sys::open(path, O_WRONLY | O_NOFOLLOW));
-  struct statfs sfs {};
-  if (::fstatfs(fd.get(), &sfs) < 0) return fail(Error::from_errno(errno, "fstatfs", path));
-  if (sfs.f_type != PROC_SUPER_MAGIC)
+  if (TRY(sys::fs_type(fd, path)) != PROC_SUPER_MAGIC)
     return fail(Error::invalid(fmt::format("{} is not on procfs: refusing to write it", path)));
   return sys::write_all(fd, value, path);
 }
@@ -91,9 +88,7 @@ Result<> write_proc_self(const std::string& name, std::string_view value) {
 Result<> write_sysctls(const PreparedProcess& pp) {
   for (const auto& [path, value] : pp.sysctls) {
     UniqueFd fd = TRY(sys::open(path, O_WRONLY | O_NOFOLLOW));
-    struct statfs sfs {};
-    if (::fstatfs(fd.get(), &sfs) < 0) return fail(Error::from_errno(errno, "fstatfs", path));
-    if (sfs.f_type != PROC_SUPER_MAGIC)
+    if (TRY(sys::fs_type(fd, path)) != PROC_SUPER_MAGIC)
       return fail(Error::invalid(fmt::format("sysctl {}: not on procfs, refusing to write", path)));
     TRY(sys::write_all(fd, value, path));
   }

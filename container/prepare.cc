@@ -1,7 +1,6 @@
 // prepare_process: everything about the process that can be checked and computed before clone,
 // so a bad config fails in the parent (nothing to clean up) and init only applies results.
 #include <linux/magic.h>
-#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <string_view>
@@ -10,6 +9,7 @@
 #include "base/log.h"
 #include "container/init.h"
 #include "sys/file.h"
+#include "sys/security.h"
 
 namespace hull::container {
 
@@ -57,8 +57,8 @@ Result<> check_proc_mounts(const std::vector<Mount>& mounts) {
       for (const auto& o : m.options) bind |= o == "bind" || o == "rbind";
       bool procfs_source = false;
       if (bind) {
-        struct statfs sfs {};
-        procfs_source = ::statfs(m.source.c_str(), &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC;
+        auto type = sys::fs_type_of_path(m.source);
+        procfs_source = type.has_value() && *type == PROC_SUPER_MAGIC;
       }
       if ((!bind && m.type == "proc") || procfs_source) continue;
       return fail(Error::invalid(fmt::format(

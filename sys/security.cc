@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -171,6 +172,18 @@ Result<struct statvfs> fstatvfs(FdRef fd, const char* what) {
   struct statvfs st {};
   if (::fstatvfs(fd.get(), &st) < 0) return fail(Error::from_errno(errno, "fstatvfs", what));
   return st;
+}
+
+Result<long> fs_type(FdRef fd, const std::string& what) {
+  struct statfs st {};
+  if (::fstatfs(fd.get(), &st) < 0) return fail(Error::from_errno(errno, "fstatfs", what));
+  return static_cast<long>(st.f_type);
+}
+
+Result<long> fs_type_of_path(const std::string& path) {
+  struct statfs st {};
+  if (::statfs(path.c_str(), &st) < 0) return fail(Error::from_errno(errno, "statfs", path));
+  return static_cast<long>(st.f_type);
 }
 
 Result<size_t> sendfile(FdRef out, FdRef in, size_t count) {

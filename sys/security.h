@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "base/result.h"
 #include "sys/unique_fd.h"
@@ -76,6 +77,9 @@ Result<UniqueFd> memfd_create(const char* name, unsigned int flags);
 Result<int> get_seals(FdRef fd);
 Result<> add_seals(FdRef fd, int seals);
 Result<struct statvfs> fstatvfs(FdRef fd, const char* what);
+// The filesystem type (statfs f_type, e.g. PROC_SUPER_MAGIC) of the file behind `fd` / at `path`.
+Result<long> fs_type(FdRef fd, const std::string& what);
+Result<long> fs_type_of_path(const std::string& path);
 // sendfile(out, in, nullptr, count), retrying EINTR; returns the bytes copied (0 at EOF).
 Result<size_t> sendfile(FdRef out, FdRef in, size_t count);
 // execveat(fd, "", argv, envp, AT_EMPTY_PATH); only returns on failure.

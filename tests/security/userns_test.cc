@@ -58,6 +58,18 @@ TEST(UsernsTest, MappedRootInsideIsUnprivilegedOutside) {
 }
 
 constexpr const char* kUser = "hullsec";
+bool g_created_user = false;
+
+// Removes the user again if this test binary created it: the host keeps no trace of the tests.
+class UserCleanup : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    if (!g_created_user) return;
+    EXPECT_EQ(run_command({"/usr/sbin/userdel", kUser}).exit_code, 0);
+  }
+};
+[[maybe_unused]] ::testing::Environment* const kUserCleanup =
+    ::testing::AddGlobalTestEnvironment(new UserCleanup);
 
 class RootlessTest : public ::testing::Test {
  protected:
@@ -66,6 +78,7 @@ class RootlessTest : public ::testing::Test {
       RunResult r = run_command({"/usr/sbin/useradd", "--system", "--no-create-home", "--shell",
                                  "/usr/sbin/nologin", kUser});
       ASSERT_EQ(r.exit_code, 0) << r.err;
+      g_created_user = true;
     }
     struct passwd* pw = ::getpwnam(kUser);
     ASSERT_NE(pw, nullptr);
