@@ -164,6 +164,14 @@ TEST(DecodeResponseTest, MissingRequiredFieldsAreRejected) {
   EXPECT_THAT(r, FailedWith(ErrorKind::Protocol));
   EXPECT_THAT(r, ErrorMessageHas("(2 bytes): missing success"));
   EXPECT_THAT(internal::decode_response(""), FailedWith(ErrorKind::Protocol));
+  EXPECT_THAT(internal::decode_response(""), ErrorMessageHas("missing type, success"));
+  // Nested required fields too.
+  criu_resp restored;
+  restored.set_type(RESTORE);
+  restored.set_success(true);
+  restored.mutable_restore();  // pid (required) missing
+  EXPECT_THAT(internal::decode_response(restored.SerializePartialAsString()),
+              ErrorMessageHas("missing restore.pid"));
 }
 
 TEST(DecodeResponseTest, UnknownTypeIsRejected) {

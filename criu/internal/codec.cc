@@ -105,6 +105,25 @@ std::string encode_request(const Request& req) {
   return out;
 }
 
+// The required fields `pb` lacks, named as the full protobuf runtime would (the lite runtime
+// hull links cannot name them).
+std::string missing_fields(const criu_resp& pb) {
+  std::string out;
+  auto add = [&](bool present, std::string_view name) {
+    if (present) return;
+    if (!out.empty()) out += ", ";
+    out += name;
+  };
+  add(pb.has_type(), "type");
+  add(pb.has_success(), "success");
+  if (pb.has_restore()) add(pb.restore().has_pid(), "restore.pid");
+  if (pb.has_version()) {
+    add(pb.version().has_major_number(), "version.major_number");
+    add(pb.version().has_minor_number(), "version.minor_number");
+  }
+  return out.empty() ? "a required field" : out;
+}
+
 Result<Response> decode_response(std::string_view bytes) {
   criu_resp pb;
   // ParsePartialFromArray + IsInitialized rather than ParseFromArray: the latter logs to stderr
@@ -115,7 +134,7 @@ Result<Response> decode_response(std::string_view bytes) {
         fmt::format("malformed criu response ({} bytes): not a criu_resp message", bytes.size())));
   if (!pb.IsInitialized())
     return fail(Error::protocol(fmt::format("malformed criu response ({} bytes): missing {}",
-                                            bytes.size(), pb.InitializationErrorString())));
+                                            bytes.size(), missing_fields(pb))));
   if (!known_type(pb.type()))
     return fail(Error::protocol(
         fmt::format("criu response of unknown type {}", static_cast<int>(pb.type()))));
