@@ -82,7 +82,6 @@ Result<> write_file_atomic(FdRef dir, const std::string& name, std::string_view 
   UniqueFd fd = TRY(openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC, mode));
   auto written = [&]() -> Result<> {
     TRY(write_all(fd, data, tmp));
-    if (::fsync(fd.get()) < 0) return fail(Error::from_errno(errno, "fsync", tmp));
     if (::renameat(dir.get(), tmp.c_str(), dir.get(), name.c_str()) < 0)
       return fail(Error::from_errno(errno, "rename to " + name, tmp));
     return {};

@@ -35,8 +35,10 @@ Result<size_t> read_some(FdRef fd, std::span<char> buf, const std::string& what)
 
 Result<std::string> read_file(const std::string& path);
 Result<std::string> read_file_at(FdRef dir, const std::string& name);
-// Writes `data` to dir/name through a temporary file, fsync, and rename: readers see the old or
-// the new content, never a mix.
+// Writes `data` to dir/name through a temporary file and rename: readers see the old or the new
+// content, never a mix. No fsync: what hull writes this way (state.json, pid files) describes
+// processes that do not outlive the boot, and an fsync on a disk-backed /run cost ~5 ms per
+// write on the start path (runc does not sync these either).
 Result<> write_file_atomic(FdRef dir, const std::string& name, std::string_view data,
                            mode_t mode = 0600);
 // Opens an existing file for writing (O_WRONLY|O_TRUNC unless `append`) and writes `data`.
