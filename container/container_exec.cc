@@ -93,7 +93,15 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
 
   if (prepared.affinity_initial)
     TRY(sys::set_affinity(0, *prepared.affinity_initial, ".process.execCPUAffinity.initial " + prepared.affinity_initial->to_list()));
-  sys::Cloned cloned = TRY(sys::clone3(0));
+  // The child enters the container's cgroups itself (cgroups::Entry: no RCU wait).
+  cgroups::Entry entry;
+  if (!m_state.cgroup_paths.empty()) {
+    auto cg = TRY(cgroups::Manager::load(cgroups::CgroupPaths{m_state.cgroup_paths}));
+    entry = TRY(cg->entry());
+  }
+  std::vector<int> tasks_fds;
+  for (const auto& fd : entry.tasks) tasks_fds.push_back(fd.get());
+  sys::Cloned cloned = TRY(sys::clone3(0, entry.v2_dir ? entry.v2_dir.get() : -1));
   if (cloned.is_child()) {
     // SAFETY: the child of a single-threaded process; init_main never returns.
     sync.first.reset();
@@ -109,21 +117,13 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
     ctx.exec_ns_flags = child_flags;
     ctx.clone_flags = 0;
     ctx.setgroups_denied = m_state.rootless && m_state.created_userns;
+    ctx.cgroup_tasks_fds = tasks_fds;
     init_main(ctx);
   }
   sys::ChildProcess child(cloned.pid, std::move(cloned.pidfd));
+  entry = {};  // the child has its copies
   sync.second.reset();
   console.reset();
-  if (!m_state.cgroup_paths.empty()) {
-    auto cg = TRY(cgroups::Manager::load(cgroups::CgroupPaths{m_state.cgroup_paths}));
-    TRY(cg->apply(child.pid()));
-  }
-  // In the container's cgroup now: the final affinity, or none of the caller's (runc resets it).
-  if (prepared.affinity_final)
-    TRY(sys::set_affinity(child.pid(), *prepared.affinity_final,
-                          ".process.execCPUAffinity.final " + prepared.affinity_final->to_list()));
-  else
-    reset_affinity(child.pid());
   std::string msg(1, kMsgBootstrap);
   msg.append(reinterpret_cast<const char*>(boot_msg.data()), boot_msg.size());
   TRY(sys::write_all(sync.first, msg, "exec sync socket"));

@@ -9,6 +9,7 @@
 
 #include <charconv>
 
+#include "container/cgroups/cgroups.h"
 #include "nsexec/bootstrap.h"
 #include "sys/file.h"
 #include "sys/ns.h"
@@ -73,6 +74,13 @@ Result<> run_init(InitContext& ctx) {
   if (boot.clone_flags != (ctx.clone_flags & nsexec::kAllNamespaceFlags))
     return fail(Error::protocol("bootstrap: clone flags differ from the namespaces init was cloned into"));
   ctx.setgroups_denied = boot.setgroups_deny;
+  // Into the container's cgroups (cheap for a thread moving itself), then the CPUs. Not before
+  // the bootstrap message is read: a socket closed with unread data resets the parent's end,
+  // and the parent would see ECONNRESET instead of our error record.
+  TRY(cgroups::enter_self(ctx.cgroup_tasks_fds));
+  for (int fd : ctx.cgroup_tasks_fds) (void)UniqueFd(fd);  // each closes at once
+  ctx.cgroup_tasks_fds.clear();
+  TRY(set_final_affinity(ctx));
   if (ctx.exec_pidfd >= 0 && ctx.exec_ns_flags != 0)
     TRY(sys::setns(ctx.exec_pidfd, static_cast<int>(ctx.exec_ns_flags), "namespaces of init"));
   TRY(join_namespaces(ctx, boot));
@@ -81,8 +89,8 @@ Result<> run_init(InitContext& ctx) {
     TRY(sys::setresgid(0));
     TRY(sys::setresuid(0));
   }
-  // The parent moved us into the container's cgroup before it sent the bootstrap message, so a
-  // cgroup namespace made now has that cgroup as its root (runc's nsexec orders it the same way).
+  // We entered the container's cgroups first thing, so a cgroup namespace made now has them as
+  // its root (runc's nsexec orders it the same way).
   if (!ctx.is_exec && (ctx.clone_flags & CLONE_NEWCGROUP) && !(ctx.joined_flags & CLONE_NEWCGROUP))
     TRY(sys::unshare(CLONE_NEWCGROUP));
   // `exec` has joined the container's mount namespace by now: its /proc may be anything.

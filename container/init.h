@@ -62,9 +62,6 @@ struct PreparedProcess {
   std::optional<sys::CpuMask> affinity_initial, affinity_final;
 };
 base::Result<PreparedProcess> prepare_process(const Config& cfg, const Process& p);
-// Gives `pid` every CPU its cpuset allows, dropping an affinity inherited from hull's caller
-// (`taskset -c 0 hull run`), as runc does. Best effort: a failure is only logged.
-void reset_affinity(pid_t pid);
 // Writes linux.sysctl through verified procfs fds (before readonlyPaths make /proc/sys read-only).
 base::Result<> write_sysctls(const PreparedProcess& pp);
 // Writes /proc/self/<name> through an fd verified to be on procfs (fstatfs), never through a
@@ -86,6 +83,7 @@ struct InitContext {
   uint64_t clone_flags = 0;          // namespaces the child was cloned into
   std::vector<std::string> extra_env;  // LISTEN_FDS etc.
   std::map<std::string, std::string> cgroup_paths;  // for cgroup mounts
+  std::vector<int> cgroup_tasks_fds;  // v1 `tasks` files init enters first (cgroups::Entry)
   bool is_exec = false;              // `hull exec`: join, don't build a rootfs
   int exec_pidfd = -1;               // exec: pidfd of the container's init to setns into
   uint64_t exec_ns_flags = 0;        // exec: the namespaces to join through exec_pidfd
@@ -101,6 +99,10 @@ struct InitContext {
 // Runs the whole init sequence and execs; on failure reports 'E' on sync_fd and exits.
 [[noreturn]] void init_main(InitContext& ctx);
 
+// Run by init (and the exec child) once in the container's cgroups: exec's execCPUAffinity.final,
+// or every CPU the cpuset allows, dropping an affinity inherited from hull's caller (`taskset -c
+// 0 hull run`), as runc does. The reset is best effort; a bad final affinity is an error.
+base::Result<> set_final_affinity(const InitContext& ctx);
 // Pieces of init_main, in order (container/rootfs.cc, container/init_process.cc).
 base::Result<> prepare_rootfs(InitContext& ctx);
 base::Result<> finalize_rootfs(InitContext& ctx);

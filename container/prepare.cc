@@ -76,9 +76,13 @@ Result<> check_proc_mounts(const std::vector<Mount>& mounts) {
 
 }  // namespace
 
-void reset_affinity(pid_t pid) {
-  auto r = sys::set_affinity(pid, sys::all_cpus(), fmt::format("pid {}", pid));
+Result<> set_final_affinity(const InitContext& ctx) {
+  const auto& final_cpus = ctx.prepared->affinity_final;
+  if (ctx.is_exec && final_cpus)
+    return sys::set_affinity(0, *final_cpus, ".process.execCPUAffinity.final " + final_cpus->to_list());
+  auto r = sys::set_affinity(0, sys::all_cpus(), "every CPU");
   if (!r.has_value()) HULL_LOG_DEBUG("cannot reset CPU affinity: {}", r.error().message());
+  return {};
 }
 
 Result<PreparedProcess> prepare_process(const Config& cfg, const Process& p) {

@@ -22,6 +22,7 @@
 #include "container/cgroups/notify.h"
 #include "container/cgroups/stats.h"
 #include "container/config.h"
+#include "sys/unique_fd.h"
 
 namespace hull::container::cgroups {
 
@@ -34,6 +35,20 @@ struct CgroupPaths {
   std::map<std::string, std::string> paths;
   bool operator==(const CgroupPaths&) const = default;
 };
+
+// What a new process needs to enter the container's cgroups by itself, from Manager::entry().
+// Moving another process (writing its pid to cgroup.procs) takes the kernel's global threadgroup
+// lock, whose first writer waits an RCU grace period: ~8 ms per v1 migration here. A thread that
+// moves itself ("0" written to a v1 `tasks` file) skips that lock, and clone3's
+// CLONE_INTO_CGROUP places a child in a cgroup2 directory at birth; both cost well under 1 ms.
+struct Entry {
+  std::vector<sys::UniqueFd> tasks;  // O_WRONLY `tasks` of each v1 directory
+  sys::UniqueFd v2_dir;              // the cgroup2 directory (for CLONE_INTO_CGROUP), or invalid
+};
+// In the new, still single-threaded process: writes "0" to each `tasks` fd, which moves the
+// calling thread (so the whole process). The fds were opened by the privileged parent: v1 checks
+// the opener's credentials, so this works from inside a new user namespace too.
+Result<> enter_self(const std::vector<int>& tasks_fds);
 
 enum class FreezerState {
   Thawed,
@@ -62,6 +77,10 @@ class Manager {
   // Creates every cgroup directory (parents too; v1 cpuset parents get cpus/mems copied, v2
   // parents get their controllers enabled in cgroup.subtree_control) and moves `pid` into them.
   virtual Result<> apply(pid_t pid) = 0;
+  // apply() without moving anyone: the directories only.
+  virtual Result<> create_dirs() = 0;
+  // Opens the existing directories for a new process to enter (see Entry).
+  virtual Result<Entry> entry() const = 0;
   // Removes every cgroup directory, children first. While the kernel still counts tasks (EBUSY)
   // it retries a bounded number of times (about 1.3 s in total), then fails with EBUSY.
   // A directory that is already gone is fine.

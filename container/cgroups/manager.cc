@@ -1,8 +1,11 @@
 // Manager::create/load: choose the driver and place the cgroup in each hierarchy.
+#include <fcntl.h>
+
 #include <utility>
 
 #include "container/cgroups/cgroups.h"
 #include "container/cgroups/internal/drivers.h"
+#include "sys/file.h"
 
 namespace hull::container::cgroups {
 
@@ -84,6 +87,18 @@ Result<std::unique_ptr<Manager>> Manager::load(const CgroupPaths& paths) {
   for (const auto& [controller, path] : paths.paths)
     placements[controller] = Placement{path, mountpoint_of(path, known)};
   return internal::make_v1(std::move(placements));
+}
+
+Result<> enter_self(const std::vector<int>& tasks_fds) {
+  for (int fd : tasks_fds) {
+    auto r = sys::write_all(fd, "0", "tasks");
+    if (!r.has_value()) {
+      auto path = sys::readlinkat(AT_FDCWD, fmt::format("/proc/self/fd/{}", fd));
+      return fail(std::move(r).error().context(
+          fmt::format("joining cgroup {}", path.has_value() ? *path : "(unknown)")));
+    }
+  }
+  return {};
 }
 
 }  // namespace hull::container::cgroups

@@ -1,6 +1,8 @@
 // The cgroup v1 driver: creating, joining, listing and removing the per-controller directories.
 #include "container/cgroups/internal/v1.h"
 
+#include <fcntl.h>
+
 #include "container/cgroups/internal/fs.h"
 #include "sys/file.h"
 
@@ -34,17 +36,40 @@ Result<> inherit_cpuset(const CgroupDir& parent, const CgroupDir& child) {
 
 }  // namespace
 
+namespace {
+Result<CgroupDir> make_dir(const Placement& p, const std::set<std::string>& controllers) {
+  ParentHook before;
+  LevelHook after;
+  if (controllers.count("")) before = enable_subtree_controllers;
+  if (controllers.count("cpuset")) after = inherit_cpuset;
+  return make_path(p.mountpoint, p.path, before, after);
+}
+}  // namespace
+
 Result<> V1Manager::apply(pid_t pid) {
   for (const auto& [path, controllers] : m_dirs) {
-    const Placement& p = m_placements.at(*controllers.begin());
-    ParentHook before;
-    LevelHook after;
-    if (controllers.count("")) before = enable_subtree_controllers;
-    if (controllers.count("cpuset")) after = inherit_cpuset;
-    CgroupDir dir = TRY(make_path(p.mountpoint, path, before, after));
+    CgroupDir dir = TRY(make_dir(m_placements.at(*controllers.begin()), controllers));
     TRY(join(dir, pid));
   }
   return {};
+}
+
+Result<> V1Manager::create_dirs() {
+  for (const auto& [path, controllers] : m_dirs)
+    TRY(make_dir(m_placements.at(*controllers.begin()), controllers));
+  return {};
+}
+
+Result<Entry> V1Manager::entry() const {
+  Entry e;
+  for (const auto& [path, controllers] : m_dirs) {
+    if (controllers.count("")) {
+      e.v2_dir = TRY(sys::open(path, O_RDONLY | O_DIRECTORY));
+    } else {
+      e.tasks.push_back(TRY(sys::open(path + "/tasks", O_WRONLY)));
+    }
+  }
+  return e;
 }
 
 Result<> V1Manager::destroy() {

@@ -1,6 +1,8 @@
 // The cgroup v2 driver: creating, joining, listing and removing the unified directory.
 #include "container/cgroups/internal/v2.h"
 
+#include <fcntl.h>
+
 #include "container/cgroups/internal/fs.h"
 #include "sys/file.h"
 
@@ -16,6 +18,17 @@ Result<> V2Manager::apply(pid_t pid) {
   CgroupDir dir =
       TRY(make_path(m_placement.mountpoint, m_placement.path, enable_subtree_controllers, nullptr));
   return join(dir, pid);
+}
+
+Result<> V2Manager::create_dirs() {
+  TRY(make_path(m_placement.mountpoint, m_placement.path, enable_subtree_controllers, nullptr));
+  return {};
+}
+
+Result<Entry> V2Manager::entry() const {
+  Entry e;
+  e.v2_dir = TRY(sys::open(m_placement.path, O_RDONLY | O_DIRECTORY));
+  return e;
 }
 
 Result<> V2Manager::destroy() { return remove_path(m_placement.path); }

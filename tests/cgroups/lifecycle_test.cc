@@ -58,6 +58,44 @@ TEST(LifecycleTest, PauseFreezesTheContainerAndResumeContinuesIt) {
   EXPECT_THAT(stopped.err, HasSubstr("stopped"));
 }
 
+// init and exec'd processes enter the cgroups themselves (a v1 `tasks` write of "0", and
+// CLONE_INTO_CGROUP for cgroup2): every hierarchy of /proc/<pid>/cgroup, read from the host, must
+// name the container's cgroup, for init and for an exec'd process alike.
+TEST(LifecycleTest, InitAndExecAreInEveryHierarchy) {
+  Bundle b({"sleep", "1000"});
+  b.edit("c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'cgroup']");
+  Hull hull;
+  Running c(hull, b, unique_id("cg-join"));
+  ASSERT_TRUE(c.ok()) << c.run().err;
+  ASSERT_EQ(hull({"exec", "-d", c.id(), "sleep", "999"}).exit_code, 0);
+  RunResult ps = hull({"ps", "--format", "json", c.id()});
+  ASSERT_EQ(ps.exit_code, 0) << ps.err;
+  std::vector<std::string> pids;
+  for (size_t i = ps.out.find_first_of("0123456789"); i != std::string::npos;) {
+    size_t end = ps.out.find_first_not_of("0123456789", i);
+    pids.push_back(ps.out.substr(i, end - i));
+    i = end == std::string::npos ? end : ps.out.find_first_of("0123456789", end);
+  }
+  ASSERT_EQ(pids.size(), 2u) << ps.out;  // init's sleep and the exec'd one
+  const std::string mine = read_text("/proc/self/cgroup");
+  const size_t hierarchies = static_cast<size_t>(std::count(mine.begin(), mine.end(), '\n'));
+  for (const auto& pid : pids) {
+    SCOPED_TRACE("pid " + pid);
+    std::string text = read_text("/proc/" + pid + "/cgroup");
+    ASSERT_EQ(static_cast<size_t>(std::count(text.begin(), text.end(), '\n')), hierarchies) << text;
+    size_t pos = 0;
+    while (pos < text.size()) {
+      size_t end = text.find('\n', pos);
+      std::string line = text.substr(pos, end - pos);
+      EXPECT_TRUE(line.size() > c.id().size() &&
+                  line.compare(line.size() - c.id().size() - 6, std::string::npos,
+                               "/hull/" + c.id()) == 0)
+          << line;
+      pos = end + 1;
+    }
+  }
+}
+
 TEST(LifecycleTest, EventsStatsNumbersMatchTheWorkload) {
   Bundle b({"sleep", "1000"});
   b.edit("c['linux']['resources']['memory'] = {'limit': 67108864}\n"

@@ -16,6 +16,8 @@ class V1Manager final : public Manager {
 
   Mode mode() const override { return m_placements.count("") ? Mode::Hybrid : Mode::V1; }
   Result<> apply(pid_t pid) override;
+  Result<> create_dirs() override;
+  Result<Entry> entry() const override;
   Result<> destroy() override;
   Result<std::vector<pid_t>> pids() override;
   CgroupPaths paths() const override;

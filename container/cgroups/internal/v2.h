@@ -17,6 +17,8 @@ class V2Manager final : public Manager {
 
   Mode mode() const override { return Mode::V2; }
   Result<> apply(pid_t pid) override;
+  Result<> create_dirs() override;
+  Result<Entry> entry() const override;
   Result<> destroy() override;
   Result<std::vector<pid_t>> pids() override;
   CgroupPaths paths() const override { return CgroupPaths{{{"", m_placement.path}}}; }
