@@ -124,10 +124,19 @@ Result<Received> recv_with_fds(FdRef sock, size_t max, const std::string& what) 
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
   ssize_t n;
+  bool reset = false;
   for (;;) {
-    n = ::recvmsg(sock.get(), &msg, MSG_CMSG_CLOEXEC);
+    n = ::recvmsg(sock.get(), &msg, MSG_CMSG_CLOEXEC | (reset ? MSG_DONTWAIT : 0));
     if (n >= 0) break;
-    if (errno != EINTR) return fail(Error::from_errno(errno, "recvmsg", what));
+    if (errno == EINTR) continue;
+    // A peer that closed with our data unread resets the socket, and the kernel reports that
+    // before the records the peer had sent: fetch those (its last words, often an error); with
+    // none left the next read is end of file.
+    if (errno == ECONNRESET && !reset) {
+      reset = true;
+      continue;
+    }
+    return fail(Error::from_errno(errno, "recvmsg", what));
   }
   for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
     if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;

@@ -36,6 +36,8 @@ struct Received {
   std::vector<UniqueFd> fds;
 };
 // Receives one message of at most `max` bytes with up to 4 fds; a truncated message is an error.
+// When a peer closed with data of ours unread (the kernel's ECONNRESET), the records it sent
+// before closing are still returned, then end of file (an empty message), as after a clean close.
 Result<Received> recv_with_fds(FdRef sock, size_t max, const std::string& what);
 
 }  // namespace hull::sys

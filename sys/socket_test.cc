@@ -60,3 +60,32 @@ TEST_F(SocketTest, NameTooLongForAnyAddressFails) {
 
 }  // namespace
 }  // namespace hull::sys
+
+namespace hull::sys {
+namespace {
+
+// The init protocol's failure path: the child exits after its error record without reading what
+// the parent sent; the kernel reports ECONNRESET first, and the record must still arrive.
+TEST(SocketResetTest, LastRecordOfAPeerThatClosedWithUnreadDataArrives) {
+  auto pair = socketpair(SOCK_SEQPACKET);
+  ASSERT_THAT(pair, IsOk());
+  ASSERT_THAT(write_all(pair->first, "unread by the peer", "parent"), IsOk());
+  ASSERT_THAT(write_all(pair->second, "E: it failed", "child"), IsOk());
+  pair->second.reset();
+  auto got = recv_with_fds(pair->first, 4096, "parent");
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->data, "E: it failed");
+}
+
+TEST(SocketResetTest, ResetWithoutARecordIsEndOfFile) {
+  auto pair = socketpair(SOCK_SEQPACKET);
+  ASSERT_THAT(pair, IsOk());
+  ASSERT_THAT(write_all(pair->first, "unread by the peer", "parent"), IsOk());
+  pair->second.reset();
+  auto got = recv_with_fds(pair->first, 4096, "parent");
+  ASSERT_THAT(got, IsOk());
+  EXPECT_TRUE(got->data.empty());
+}
+
+}  // namespace
+}  // namespace hull::sys
