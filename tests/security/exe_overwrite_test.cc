@@ -1,5 +1,5 @@
 // CVE-2019-5736: a container process must never get a writable handle on the host's runtime
-// binary through /proc/<pid>/exe. Defences: hull re-executes from a sealed memfd copy
+// binary through /proc/<pid>/exe (nor, with CAP_SYS_ADMIN, /proc/<pid>/map_files). Defences: hull re-executes from a sealed memfd copy
 // (ensure_sealed_self, in create/run/exec) and init is PR_SET_DUMPABLE 0 while it runs hull's code.
 //
 // Each test runs a private copy of hull on a read-write /tmp (so a failed defence damages only
@@ -28,10 +28,13 @@ using ::testing::Not;
 // With the runtime's exe held open read-only as fd 3, waits until the test says every hull
 // process has exited (the file /go appears: the binary is busy while hull runs), then tries to
 // open it for writing through the held fd, once. Builtins only: no fork per iteration.
-constexpr const char* kOverwrite =
-    "n=0; while [ ! -e /go ] && [ $n -lt 3000000 ]; do n=$((n+1)); done; "
-    "if printf PWNED 2>/dev/null >/proc/self/fd/3; then echo overwrote; else echo 'write refused'; "
-    "fi; echo END";
+// `also` runs after the first attempt and before END (more attempts of the same kind).
+std::string overwrite_script(const std::string& also = "") {
+  return "n=0; while [ ! -e /go ] && [ $n -lt 3000000 ]; do n=$((n+1)); done; "
+         "if printf PWNED 2>/dev/null >/proc/self/fd/3; then echo overwrote; else echo 'write "
+         "refused'; fi; " +
+         also + "echo END";
+}
 
 // Tells the attacker in the container to go ahead.
 bool release(const std::string& rootfs) { return write_text(rootfs + "/go", "go\n"); }
@@ -80,7 +83,7 @@ TEST_F(ExeOverwriteTest, InitWaitingForStart) {
   std::string script = std::string(
                            "if ! (exec 3</proc/1/exe); then echo 'open refused'; echo END; exit 0; "
                            "fi; exec 3</proc/1/exe; echo \"opened $(readlink /proc/self/fd/3)\"; ") +
-                       kOverwrite;
+                       overwrite_script();
   r = copy({"exec", "--detach", id, "/bin/sh", "-c", "{ " + script + "; } >/result 2>&1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = copy({"start", id});
@@ -101,7 +104,11 @@ TEST_F(ExeOverwriteTest, InitWaitingForStart) {
 // opens /proc/<pid>/exe of it and writes through that fd once hull has exited.
 TEST_F(ExeOverwriteTest, ClassicShebangAttack) {
   Bundle b({"/bin/busybox", "sh", "/attack.sh"});
-  b.edit("c['root']['readonly'] = False");
+  // CAP_SYS_ADMIN lets the attacker open /proc/<pid>/map_files too: the runtime's mapped file
+  // must be as unwritable as its exe.
+  b.edit("c['root']['readonly'] = False\n"
+         "for s in ('bounding', 'effective', 'permitted'):\n"
+         "    c['process']['capabilities'][s].append('CAP_SYS_ADMIN')");
   std::string r = b.rootfs();
   copy_libraries(m_hull_copy, r);
   ASSERT_EQ(::unlink((r + "/bin/sh").c_str()), 0);
@@ -125,9 +132,15 @@ TEST_F(ExeOverwriteTest, ClassicShebangAttack) {
                   "if ! (exec 3</proc/$pid/exe); then echo 'open refused' END > /result; exit 0; fi\n"
                   "exec 3</proc/$pid/exe\n"
                   "echo \"opened $(readlink /proc/$pid/exe)\" > /result\n"
+                  "for m in /proc/$pid/map_files/*; do\n"
+                  "  case \"$(readlink $m)\" in /memfd:hull*|*/hull*) exec 4<$m;\n"
+                  "    echo \"mapped $(readlink $m)\" >> /result; break;; esac\n"
+                  "done\n"
                   "cat /fifo > /dev/null &\n"
                   "{ ") +
-          kOverwrite + "; } >> /result\n"));
+          overwrite_script("if printf PWNED 2>/dev/null >/proc/self/fd/4; then echo 'overwrote "
+                           "mapped'; else echo 'mapped write refused'; fi; ") +
+          "; } >> /result\n"));
   const std::string id = unique_id("exe-classic");
   m_ids.push_back(id);
   RunResult res = copy({"run", "--detach", "--bundle", b.dir(), id});
@@ -140,7 +153,9 @@ TEST_F(ExeOverwriteTest, ClassicShebangAttack) {
                                   << "\nresult: " << read_text(r + "/result")
                                   << "\nstate: " << copy({"state", id}).out;
   std::string text = wait_for_text(r + "/result", "END", std::chrono::seconds(30));
-  EXPECT_THAT(text, HasSubstr("opened"));  // the attack really ran against the runtime's exe
+  EXPECT_THAT(text, HasSubstr("opened /memfd:hull"));  // the attack ran against the runtime
+  EXPECT_THAT(text, HasSubstr("mapped /memfd:hull"));  // and held its mapped file
+  EXPECT_THAT(text, HasSubstr("mapped write refused"));
   EXPECT_THAT(text, HasSubstr("write refused"));
   EXPECT_THAT(text, Not(HasSubstr("overwrote")));
   EXPECT_EQ(sha256_of(m_hull_copy), m_hash) << "the host's hull binary was modified: " << text;
