@@ -267,9 +267,7 @@ Result<Container> Container::create(const CreateOptions& opts) {
     TRY(cg->set(res));
     entry = TRY(cg->entry());
   }
-  std::vector<int> tasks_fds;
-  for (const auto& fd : entry.tasks) tasks_fds.push_back(fd.get());
-  sys::Cloned cloned = TRY(sys::clone3(clone_flags, entry.v2_dir ? entry.v2_dir.get() : -1));
+  sys::Cloned cloned = TRY(sys::clone3(clone_flags, entry.clone_cgroup_fd()));
   if (cloned.is_child()) {
     // SAFETY: the child of a single-threaded process; init_main never returns.
     sync.first.reset();
@@ -292,7 +290,7 @@ Result<Container> Container::create(const CreateOptions& opts) {
     ctx.preserve_fds = opts.preserve_fds;
     ctx.clone_flags = boot.clone_flags;
     ctx.cgroup_paths = cg->paths().paths;
-    ctx.cgroup_tasks_fds = tasks_fds;
+    ctx.cgroup_tasks_fds = entry.tasks_fds();
     init_main(ctx);
   }
   sys::ChildProcess init(cloned.pid, std::move(cloned.pidfd));

@@ -99,9 +99,7 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
     auto cg = TRY(cgroups::Manager::load(cgroups::CgroupPaths{m_state.cgroup_paths}));
     entry = TRY(cg->entry());
   }
-  std::vector<int> tasks_fds;
-  for (const auto& fd : entry.tasks) tasks_fds.push_back(fd.get());
-  sys::Cloned cloned = TRY(sys::clone3(0, entry.v2_dir ? entry.v2_dir.get() : -1));
+  sys::Cloned cloned = TRY(sys::clone3(0, entry.clone_cgroup_fd()));
   if (cloned.is_child()) {
     // SAFETY: the child of a single-threaded process; init_main never returns.
     sync.first.reset();
@@ -117,7 +115,7 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
     ctx.exec_ns_flags = child_flags;
     ctx.clone_flags = 0;
     ctx.setgroups_denied = m_state.rootless && m_state.created_userns;
-    ctx.cgroup_tasks_fds = tasks_fds;
+    ctx.cgroup_tasks_fds = entry.tasks_fds();
     init_main(ctx);
   }
   sys::ChildProcess child(cloned.pid, std::move(cloned.pidfd));

@@ -74,11 +74,9 @@ Result<> run_init(InitContext& ctx) {
   if (boot.clone_flags != (ctx.clone_flags & nsexec::kAllNamespaceFlags))
     return fail(Error::protocol("bootstrap: clone flags differ from the namespaces init was cloned into"));
   ctx.setgroups_denied = boot.setgroups_deny;
-  // Into the container's cgroups (cheap for a thread moving itself), then the CPUs. Not before
-  // the bootstrap message is read: a socket closed with unread data resets the parent's end,
-  // and the parent would see ECONNRESET instead of our error record.
+  // Into the container's cgroups (cheap for a thread moving itself: cgroups::Entry), then the
+  // CPUs their cpuset allows.
   TRY(cgroups::enter_self(ctx.cgroup_tasks_fds));
-  for (int fd : ctx.cgroup_tasks_fds) (void)UniqueFd(fd);  // each closes at once
   ctx.cgroup_tasks_fds.clear();
   TRY(set_final_affinity(ctx));
   if (ctx.exec_pidfd >= 0 && ctx.exec_ns_flags != 0)

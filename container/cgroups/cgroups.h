@@ -44,10 +44,18 @@ struct CgroupPaths {
 struct Entry {
   std::vector<sys::UniqueFd> tasks;  // O_WRONLY `tasks` of each v1 directory
   sys::UniqueFd v2_dir;              // the cgroup2 directory (for CLONE_INTO_CGROUP), or invalid
+
+  // What the child gets: the raw `tasks` fds (its copies of them), and clone3's cgroup fd.
+  std::vector<int> tasks_fds() const {
+    std::vector<int> out;
+    for (const auto& fd : tasks) out.push_back(fd.get());
+    return out;
+  }
+  int clone_cgroup_fd() const { return v2_dir ? v2_dir.get() : -1; }
 };
 // In the new, still single-threaded process: writes "0" to each `tasks` fd, which moves the
-// calling thread (so the whole process). The fds were opened by the privileged parent: v1 checks
-// the opener's credentials, so this works from inside a new user namespace too.
+// calling thread (so the whole process), and closes it. The fds were opened by the privileged
+// parent: v1 checks the opener's credentials, so this works from inside a new user namespace too.
 Result<> enter_self(const std::vector<int>& tasks_fds);
 
 enum class FreezerState {

@@ -97,6 +97,7 @@ Result<> enter_self(const std::vector<int>& tasks_fds) {
       return fail(std::move(r).error().context(
           fmt::format("joining cgroup {}", path.has_value() ? *path : "(unknown)")));
     }
+    sys::UniqueFd closes(fd);
   }
   return {};
 }
