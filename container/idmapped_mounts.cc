@@ -58,7 +58,7 @@ Result<std::vector<IdmappedTree>> build_idmapped_trees(const Config& cfg, pid_t 
     MountOptions o = TRY(parse_mount_options(m));
     if (!is_idmapped(m, o)) continue;
     std::string what = fmt::format("idmapped bind {} on {}", m.source, m.destination);
-    auto in_mount = [&](Error e) { return std::move(e).context(fmt::format(".mounts[{}]", i)); };
+    const auto in_mount = base::context(fmt::format(".mounts[{}]", i));
     std::string uid_map = id_map(m.uid_mappings), gid_map = id_map(m.gid_mappings);
     std::string key = uid_map + "/" + gid_map;
     auto it = userns_by_maps.find(key);
