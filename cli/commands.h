@@ -23,6 +23,8 @@ struct Globals {
 
 using Argv = std::span<const std::string>;
 
+inline constexpr const char* kHullVersion = "0.1.0";
+
 Result<int> cmd_spec(Globals& g, Argv args);
 Result<int> cmd_create(Globals& g, Argv args);
 Result<int> cmd_run(Globals& g, Argv args);
@@ -39,6 +41,7 @@ Result<int> cmd_checkpoint(Globals& g, Argv args);
 Result<int> cmd_restore(Globals& g, Argv args);
 Result<int> cmd_update(Globals& g, Argv args);
 Result<int> cmd_events(Globals& g, Argv args);
+Result<int> cmd_features(Globals& g, Argv args);
 
 // Usage text of one subcommand (or of hull when `name` is empty); false if unknown.
 bool print_usage(std::string_view name);

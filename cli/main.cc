@@ -16,7 +16,6 @@
 namespace hull::cli {
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
 constexpr const char* kSpecVersion = "1.2.0";
 
 constexpr FlagSpec kGlobalFlags[] = {
@@ -32,7 +31,7 @@ const std::map<std::string, Handler, std::less<>>& commands() {
       {"state", cmd_state}, {"list", cmd_list},     {"kill", cmd_kill},   {"delete", cmd_delete},
       {"ps", cmd_ps},       {"exec", cmd_exec},     {"pause", cmd_pause}, {"resume", cmd_resume},
       {"checkpoint", cmd_checkpoint}, {"restore", cmd_restore},
-      {"update", cmd_update}, {"events", cmd_events},
+      {"update", cmd_update}, {"events", cmd_events}, {"features", cmd_features},
   };
   return m;
 }
@@ -42,7 +41,7 @@ const std::map<std::string, Handler, std::less<>>& commands() {
 void print_version() {
   const scmp_version* v = seccomp_version();
   fmt::print("hull version {}\ncommit: {}\nspec: {}\ngo: none (C++20)\nlibseccomp: {}.{}.{}\n",
-             kVersion, kVersion, kSpecVersion, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
+             kHullVersion, kHullVersion, kSpecVersion, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
 }
 
 int report(const Globals& g, const base::Error& e) {

@@ -48,6 +48,7 @@ const std::map<std::string_view, std::string_view>& usages() {
                  "  Update container resource constraints. Sizes take k, m, g, t, p suffixes (\"64m\");\n"
                  "  zero leaves a limit unchanged. With --resources (LinuxResources JSON; '-' is stdin)\n"
                  "  every other flag is ignored."},
+      {"features", "hull features\n  Show what this build of hull supports (the OCI runtime features document, JSON)."},
       {"events", "hull events [--stats] [--interval 5s] ID\n"
                  "  Display container events (OOM notifications, and cpu, memory, pids, IO statistics\n"
                  "  every interval) as JSON lines until the container exits; --stats prints once."},

@@ -3,6 +3,7 @@
 #include <linux/mount.h>
 #include <sys/mount.h>
 
+#include <algorithm>
 #include <string_view>
 
 namespace hull::container {
@@ -38,12 +39,50 @@ constexpr PropagationOption kPropagation[] = {
     {"unbindable", MS_UNBINDABLE, false}, {"runbindable", MS_UNBINDABLE, true},
 };
 
+constexpr std::string_view kAtimeOptions[] = {"relatime", "noatime", "strictatime",
+                                               "atime", "norelatime", "nostrictatime"};
+// Accepted and without effect with the new mount API (runc extensions and defaults).
+constexpr std::string_view kNoOps[] = {"tmpcopyup", "remount", "defaults", "async", "loud", "nomand"};
+// Superblock flags that fsconfig knows by name; ignored on a bind mount.
+constexpr std::string_view kSuperblockFlags[] = {"sync", "dirsync", "mand", "silent"};
+
+bool is_attr_option(std::string_view name) {
+  for (const auto& a : kAttrOptions)
+    if (a.name == name) return true;
+  for (auto a : kAtimeOptions)
+    if (a == name) return true;
+  return false;
+}
+
 }  // namespace
+
+std::vector<std::string> known_mount_options() {
+  std::vector<std::string> out = {"bind", "rbind", "idmap", "ridmap"};
+  for (const auto& a : kAttrOptions) {
+    out.emplace_back(a.name);
+    out.push_back("r" + std::string(a.name));
+  }
+  for (auto a : kAtimeOptions) {
+    out.emplace_back(a);
+    out.push_back("r" + std::string(a));
+  }
+  for (const auto& p : kPropagation) out.emplace_back(p.name);
+  for (auto n : kNoOps) out.emplace_back(n);
+  for (auto n : kSuperblockFlags) out.emplace_back(n);
+  std::sort(out.begin(), out.end());
+  return out;
+}
 
 base::Result<MountOptions> parse_mount_options(const Mount& m) {
   MountOptions out;
   out.bind = m.type == "bind";
-  for (const auto& opt : m.options) {
+  for (const auto& given : m.options) {
+    // "rro", "rnosuid", "rnoatime", ...: runc's recursive forms. hull already applies a bind
+    // mount's attributes to every mount of an rbind tree, so they mean the same as the plain ones.
+    const std::string_view opt =
+        given.size() > 1 && given[0] == 'r' && is_attr_option(std::string_view(given).substr(1))
+            ? std::string_view(given).substr(1)
+            : std::string_view(given);
     if (opt == "bind") {
       out.bind = true;
       continue;
@@ -67,10 +106,9 @@ base::Result<MountOptions> parse_mount_options(const Mount& m) {
       continue;
     }
     if (opt == "atime" || opt == "norelatime" || opt == "nostrictatime") continue;  // defaults
-    // runc extensions and no-ops for the new mount API.
-    if (opt == "tmpcopyup" || opt == "remount" || opt == "defaults" || opt == "async" ||
-        opt == "loud" || opt == "nomand")
-      continue;
+    bool no_op = false;
+    for (auto n : kNoOps) no_op |= opt == n;
+    if (no_op) continue;
     bool handled = false;
     for (const auto& a : kAttrOptions) {
       if (opt == a.name) {
@@ -96,10 +134,10 @@ base::Result<MountOptions> parse_mount_options(const Mount& m) {
     if (handled) continue;
     // Superblock flags that fsconfig knows by name ("sync", "dirsync", "mand", "silent") and all
     // filesystem-specific options go to fsconfig; a bind mount has no filesystem options.
-    if (out.bind && opt.find('=') == std::string::npos && (opt == "sync" || opt == "dirsync" ||
-                                                           opt == "mand" || opt == "silent"))
-      continue;
-    out.fs_options.push_back(opt);
+    bool sb_flag = false;
+    for (auto n : kSuperblockFlags) sb_flag |= opt == n;
+    if (out.bind && sb_flag) continue;
+    out.fs_options.emplace_back(opt);
   }
   // Like runc, filesystem data on a bind mount is ignored: the source's filesystem is reused.
   if (out.bind) out.fs_options.clear();

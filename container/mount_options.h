@@ -25,4 +25,8 @@ struct MountOptions {
 // `type` "bind" or a "bind"/"rbind" option makes a bind mount.
 base::Result<MountOptions> parse_mount_options(const Mount& m);
 
+// Every option parse_mount_options understands itself (sorted); anything else on a mount that is
+// not a bind mount goes to the filesystem (fsconfig). For `hull features`.
+std::vector<std::string> known_mount_options();
+
 }  // namespace hull::container

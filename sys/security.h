@@ -27,6 +27,9 @@ using base::Result;
 // the kernel returns the notify listener fd, owned by the result; otherwise the result is invalid.
 // Needs no_new_privs or CAP_SYS_ADMIN in the current user namespace (else EACCES).
 Result<UniqueFd> seccomp_set_mode_filter(unsigned int flags, const struct sock_fprog& prog);
+// Whether this kernel accepts the SECCOMP_FILTER_FLAG_* bits `flags` together (asked without
+// loading a filter).
+bool seccomp_filter_flag_supported(unsigned int flags);
 
 // The permitted, effective and inheritable sets of the calling thread, as 64-bit masks
 // (bit n = capability n).

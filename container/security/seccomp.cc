@@ -67,6 +67,22 @@ std::optional<unsigned int> to_flag(std::string_view flag) {
   return std::nullopt;
 }
 
+constexpr std::string_view kActions[] = {
+    "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP"};
+constexpr std::string_view kOperators[] = {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
+                                           "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE"};
+constexpr std::string_view kFlags[] = {
+    "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
+// The spec's architecture names; those libseccomp does not know are left out of the features.
+constexpr std::string_view kArchs[] = {
+    "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64",
+    "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",
+    "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
+    "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC",
+    "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", "SCMP_ARCH_LOONGARCH64"};
+
 // "SCMP_ARCH_X86_64" → libseccomp's token; 0 when unknown.
 uint32_t to_arch(std::string_view name) {
   constexpr std::string_view kPrefix = "SCMP_ARCH_";
@@ -191,6 +207,29 @@ std::vector<ArchLimit> profile_limits(const Seccomp& cfg, const std::vector<uint
 }
 
 }  // namespace
+
+SeccompFeatures seccomp_features() {
+  SeccompFeatures f;
+  for (auto a : kActions) f.actions.emplace_back(a);
+  for (auto o : kOperators) f.operators.emplace_back(o);
+  // Only architectures a filter for this one can include (libseccomp refuses the other
+  // endianness with EDOM).
+  for (auto a : kArchs) {
+    uint32_t arch = to_arch(a);
+    Context probe(seccomp_init(SCMP_ACT_ALLOW));
+    if (arch == 0 || !probe) continue;
+    int rc = seccomp_arch_add(probe.get(), arch);
+    if (rc == 0 || rc == -EEXIST) f.archs.emplace_back(a);
+  }
+  for (auto flag : kFlags) {
+    f.known_flags.emplace_back(flag);
+    // WAIT_KILLABLE_RECV is only valid together with a listener.
+    auto bit = to_flag(flag);
+    if (bit && *bit == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) *bit |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    if (bit && sys::seccomp_filter_flag_supported(*bit)) f.supported_flags.emplace_back(flag);
+  }
+  return f;
+}
 
 bool SeccompProgram::has_notify() const { return (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) != 0; }
 

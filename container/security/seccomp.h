@@ -41,6 +41,13 @@ struct SeccompProgram {
 // SCMP_ACT_NOTIFY as the default action or for "write" (runc), and NOTIFY without listenerPath.
 Result<SeccompProgram> compile_seccomp(const Seccomp& cfg);
 
+// What compile_seccomp accepts, for `hull features` (the runtime-spec's features.md, "seccomp"):
+// action, operator and architecture names, the flags it knows and those this kernel supports.
+struct SeccompFeatures {
+  std::vector<std::string> actions, operators, archs, known_flags, supported_flags;
+};
+SeccompFeatures seccomp_features();
+
 // Loads the program into the calling thread: seccomp(SECCOMP_SET_MODE_FILTER, flags, &prog).
 // Returns the notify listener fd when has_notify(), else an invalid fd. Allocates nothing on
 // success; EACCES means neither no_new_privs nor CAP_SYS_ADMIN.

@@ -1,5 +1,6 @@
 // `hull run` end to end: real containers from a busybox bundle, each test checking what the
 // container saw and that the host is left clean afterwards.
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -220,6 +221,26 @@ TEST_F(RunTest, ReadOnlyBindMountNotWritable) {
   EXPECT_FALSE(fs::exists(host.path() + "/created"));
 }
 
+// runc's recursive "rro" (also listed by `hull features`): the submounts of an rbind are
+// read-only too. (hull makes a plain "ro" rbind recursive as well; runc leaves submounts alone.)
+TEST_F(RunTest, RecursiveReadOnlyCoversSubmounts) {
+  TempDir host;
+  const std::string inner = host.path() + "/inner";
+  ASSERT_EQ(::mkdir(inner.c_str(), 0755), 0);
+  ASSERT_EQ(::mount("tmpfs", inner.c_str(), "tmpfs", 0, "mode=755"), 0);
+  RunResult r = sh("echo a > /mnt/host/top; echo b > /mnt/host/inner/sub; echo done",
+                   "c['mounts'].append({'destination': '/mnt/host', 'type': 'bind', 'source': '" +
+                       host.path() + "', 'options': ['rbind', 'rro']})");
+  ::umount2(inner.c_str(), MNT_DETACH);
+  EXPECT_EQ(r.out, "done\n");
+  size_t refused = 0;
+  for (size_t i = r.err.find("Read-only file system"); i != std::string::npos;
+       i = r.err.find("Read-only file system", i + 1))
+    ++refused;
+  EXPECT_EQ(refused, 2u) << r.err;  // the top and the submount
+  EXPECT_FALSE(fs::exists(host.path() + "/top"));
+}
+
 TEST_F(RunTest, MissingRootfsNamesThePath) {
   Bundle b({"true"});
   b.edit("c['root']['path'] = 'no-such-rootfs'");
@@ -366,6 +387,19 @@ TEST_F(RunTest, VersionShape) {
   EXPECT_TRUE(std::regex_search(r.out, std::regex("\nspec: 1\\.[0-9]+\\.[0-9]+\n"))) << r.out;
   EXPECT_TRUE(std::regex_search(r.out, std::regex("\nlibseccomp: [0-9]+\\.[0-9]+\\.[0-9]+\n")))
       << r.out;
+}
+
+// The document itself is checked against the parsers in container/features_test; here the
+// command: JSON on stdout, exit 0, and runc's refusal of extra arguments.
+TEST_F(RunTest, FeaturesPrintsTheDocument) {
+  RunResult r = run_command({hull_binary(), "features"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.front(), '{');
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\"ociVersionMax\": \"1\\.2\\.0\""))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\"idmap\": \\{\\s*\"enabled\": true"))) << r.out;
+  r = run_command({hull_binary(), "features", "extra"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("features: unexpected argument \\\"extra\\\""));  // logfmt-quoted
 }
 
 TEST_F(RunTest, JsonLogEndsWithTheError) {
