@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <climits>
 #include <cstdlib>
 #include <functional>
@@ -106,6 +107,44 @@ Result<> write_id_maps(pid_t pid, const nsexec::Bootstrap& b) {
   return {};
 }
 
+// Clones init from a short-lived helper that first joins `userns`, so the namespaces in `flags`
+// are created owned by that user namespace (runc's nsexec stages do the same). CLONE_PARENT
+// makes init this process's child, as a plain clone would. Returns init's pid and pidfd; in
+// init, `child` runs and never returns.
+Result<sys::Cloned> clone_in_userns(FdRef userns, uint64_t flags, int cgroup_fd,
+                                    const std::function<void()>& child) {
+  auto report = TRY(sys::socketpair(SOCK_SEQPACKET));
+  sys::Cloned helper = TRY(sys::clone3(0));
+  if (helper.is_child()) {
+    // SAFETY: a child of a single-threaded process; it only reports and exits.
+    report.first.reset();
+    auto joined_and_cloned = [&]() -> Result<sys::Cloned> {
+      TRY(sys::setns(userns, CLONE_NEWUSER, "user namespace"));
+      return sys::clone3(flags | CLONE_PARENT, cgroup_fd);
+    };
+    auto cloned = joined_and_cloned();
+    if (cloned.has_value() && cloned->is_child()) child();
+    std::string msg = cloned.has_value() ? fmt::format("P{}", cloned->pid)
+                                         : std::string("E") + cloned.error().message();
+    (void)sys::write_all(report.second, msg, "helper report");
+    ::_exit(0);
+  }
+  sys::ChildProcess reaped(helper.pid, std::move(helper.pidfd));
+  report.second.reset();
+  auto msg = TRY(sys::recv_with_fds(report.first, 4096, "helper report"));
+  TRY(reaped.wait());
+  if (msg.data.size() < 2) return fail(Error::make(base::ErrorKind::Child, "the user namespace helper died"));
+  if (msg.data[0] == 'E') return fail(Error::make(base::ErrorKind::Child, msg.data.substr(1)));
+  pid_t pid = 0;
+  auto [end, ec] = std::from_chars(msg.data.data() + 1, msg.data.data() + msg.data.size(), pid);
+  if (ec != std::errc() || end != msg.data.data() + msg.data.size() || pid <= 0)
+    return fail(Error::protocol("user namespace helper: bad report " + msg.data));
+  sys::Cloned out;
+  out.pid = pid;
+  out.pidfd = TRY(sys::pidfd_open(pid));  // our child (CLONE_PARENT): the pid cannot be reused
+  return out;
+}
+
 std::string namespace_file(NamespaceType t) {
   switch (t) {
     case NamespaceType::Network: return "net";
@@ -158,17 +197,23 @@ Result<Container> Container::create(const CreateOptions& opts) {
     }
   }
   bool new_userns = boot.clone_flags & CLONE_NEWUSER;
-  // With a new user namespace, init cannot join namespaces owned by the host's afterwards: the
+  // A user namespace given by path (a Kubernetes pod's) is joined by a helper, which then clones
+  // init into new namespaces that user namespace owns (clone_in_userns).
+  std::string userns_path;
+  std::erase_if(boot.ns_paths, [&](const nsexec::NamespacePath& ns) {
+    if (ns.clone_flag != CLONE_NEWUSER) return false;
+    userns_path = ns.path;
+    return true;
+  });
+  // With a user namespace, init cannot join namespaces owned by the host's afterwards: the
   // parent joins them (net, ipc, uts, cgroup only change this short-lived hull process) and init
   // inherits them. A mount namespace cannot be joined that way: hull still needs host paths.
   std::vector<nsexec::NamespacePath> parent_joins;
   for (const auto& ns : boot.ns_paths) {
-    if (ns.clone_flag == CLONE_NEWUSER)
-      return fail(Error::unsupported(config_path + ": .linux.namespaces: joining a user namespace by path is not supported"));
-    if (new_userns && ns.clone_flag == CLONE_NEWNS)
-      return fail(Error::unsupported(config_path + ": .linux.namespaces: joining a mount namespace by path together with a new user namespace is not supported"));
+    if ((new_userns || !userns_path.empty()) && ns.clone_flag == CLONE_NEWNS)
+      return fail(Error::unsupported(config_path + ": .linux.namespaces: joining a mount namespace by path together with a user namespace is not supported"));
   }
-  if (new_userns) {
+  if (new_userns || !userns_path.empty()) {
     parent_joins = std::move(boot.ns_paths);
     boot.ns_paths.clear();
   }
@@ -267,8 +312,9 @@ Result<Container> Container::create(const CreateOptions& opts) {
     TRY(cg->set(res));
     entry = TRY(cg->entry());
   }
-  sys::Cloned cloned = TRY(sys::clone3(clone_flags, entry.clone_cgroup_fd()));
-  if (cloned.is_child()) {
+  UniqueFd userns;
+  if (!userns_path.empty()) userns = TRY(sys::open(userns_path, O_RDONLY));
+  auto run_init_child = [&]() {
     // SAFETY: the child of a single-threaded process; init_main never returns.
     sync.first.reset();
     // The flock belongs to the open file description: if init kept a copy, the lock would
@@ -291,8 +337,18 @@ Result<Container> Container::create(const CreateOptions& opts) {
     ctx.clone_flags = boot.clone_flags;
     ctx.cgroup_paths = cg->paths().paths;
     ctx.cgroup_tasks_fds = entry.tasks_fds();
+    if (userns) ctx.joined_flags |= CLONE_NEWUSER;
     init_main(ctx);
+  };
+  sys::Cloned cloned;
+  if (userns) {
+    cloned = TRY(clone_in_userns(userns, clone_flags, entry.clone_cgroup_fd(), run_init_child)
+                     .map_error(base::context("joining user namespace " + userns_path)));
+  } else {
+    cloned = TRY(sys::clone3(clone_flags, entry.clone_cgroup_fd()));
+    if (cloned.is_child()) run_init_child();
   }
+  userns.reset();
   sys::ChildProcess init(cloned.pid, std::move(cloned.pidfd));
   entry = {};  // init has its copies
   sync.second.reset();

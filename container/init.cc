@@ -82,8 +82,13 @@ Result<> run_init(InitContext& ctx) {
   if (ctx.exec_pidfd >= 0 && ctx.exec_ns_flags != 0)
     TRY(sys::setns(ctx.exec_pidfd, static_cast<int>(ctx.exec_ns_flags), "namespaces of init"));
   TRY(join_namespaces(ctx, boot));
-  if (ctx.clone_flags & CLONE_NEWUSER) {
-    // The parent has written our id maps: become the namespace's root for the setup.
+  if ((ctx.clone_flags | ctx.joined_flags) & CLONE_NEWUSER) {
+    // Our id maps are written (by the parent, or by whoever made the joined namespace): become
+    // the namespace's root for the setup.
+    if (ctx.joined_flags & CLONE_NEWUSER) {
+      auto setgroups = sys::read_file("/proc/self/setgroups");
+      ctx.setgroups_denied = setgroups.has_value() && setgroups->rfind("deny", 0) == 0;
+    }
     TRY(sys::setresgid(0));
     TRY(sys::setresuid(0));
   }

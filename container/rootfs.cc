@@ -183,7 +183,7 @@ Result<> create_device(InitContext& ctx, FdRef root, const Device& d) {
   UniqueFd dir_rw = TRY(sys::openat(dir, ".", O_RDONLY | O_DIRECTORY));
   std::string name = d.path.substr(slash + 1);
   (void)sys::unlinkat(dir_rw, name, 0);  // a node of the rootfs is replaced by the configured one
-  if (ctx.clone_flags & CLONE_NEWUSER) {
+  if ((ctx.clone_flags | ctx.joined_flags) & CLONE_NEWUSER) {
     UniqueFd f = TRY(sys::openat(dir_rw, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644));
     UniqueFd target = TRY(sys::openat(dir_rw, name, O_PATH | O_NOFOLLOW));
     UniqueFd tree = TRY(sys::open_tree_clone(AT_FDCWD, d.path, false, what));

@@ -27,7 +27,9 @@ Result<Cloned> clone3(uint64_t flags, int cgroup_fd) {
   struct clone_args args {};
   args.flags = flags | CLONE_PIDFD;
   args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
-  args.exit_signal = SIGCHLD;
+  // With CLONE_PARENT the kernel takes the caller's own exit signal (SIGCHLD for hull's
+  // children) and refuses any other.
+  args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
   if (cgroup_fd >= 0) {
     args.flags |= CLONE_INTO_CGROUP;
     args.cgroup = static_cast<__u64>(static_cast<unsigned>(cgroup_fd));

@@ -9,7 +9,10 @@
 // cgroup mkdir for non-root callers, the rootless tests failed with "mkdir ...: Permission denied";
 // before exec joined the user namespace first, rootless exec failed with "setns pid namespace of
 // init: EPERM", then "setgroups: EPERM".
+#include <fcntl.h>
 #include <grp.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -55,6 +58,72 @@ TEST(UsernsTest, MappedRootInsideIsUnprivilegedOutside) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("0\n0\n"));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("0 +100000 +65536"));
+}
+
+// A Kubernetes pod's containers share the pod's user namespace: the second container names it by
+// path and still gets mount, pid, ... namespaces of its own, owned by that user namespace (else
+// its mapped root could not mount its rootfs). Checked to fail before: "joining a user namespace
+// by path is not supported", and without the helper's setns the new namespaces were the host's.
+TEST(UsernsTest, JoinsAUserNamespaceByPath) {
+  Hull h;
+  const char* maps =
+      "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n"
+      "c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n";
+  Bundle pod({"/bin/sleep", "60"});
+  ASSERT_EQ(::chmod(pod.dir().c_str(), 0755), 0);
+  pod.edit(std::string(maps) + "c['linux']['namespaces'].append({'type': 'user'})");
+  const std::string pod_id = unique_id("userns-pod"), app_id = unique_id("userns-app");
+  RunResult r = h({"run", "--detach", "--bundle", pod.dir(), pod_id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto pid_of = [&](const std::string& id) {
+    std::string out = h({"state", id}).out;
+    size_t at = out.find("\"pid\": ");
+    return at == std::string::npos ? std::string("0") : out.substr(at + 7, out.find_first_not_of("0123456789", at + 7) - at - 7);
+  };
+  const std::string pod_pid = pid_of(pod_id);
+  Bundle app({"/bin/sleep", "60"});
+  ASSERT_EQ(::chmod(app.dir().c_str(), 0755), 0);
+  app.edit(std::string(maps) + "c['linux']['namespaces'].append({'type': 'user', 'path': '/proc/" +
+           pod_pid + "/ns/user'})");
+  r = h({"run", "--detach", "--bundle", app.dir(), app_id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string app_pid = pid_of(app_id);
+  auto ns = [](const std::string& pid, const char* which) {
+    return std::filesystem::read_symlink("/proc/" + pid + "/ns/" + which).string();
+  };
+  EXPECT_EQ(ns(app_pid, "user"), ns(pod_pid, "user"));
+  EXPECT_NE(ns(app_pid, "mnt"), ns(pod_pid, "mnt"));
+  EXPECT_NE(ns(app_pid, "pid"), ns(pod_pid, "pid"));
+  EXPECT_THAT(read_text("/proc/" + app_pid + "/status"), HasSubstr("Uid:\t100000\t100000\t100000\t100000"));
+  // The app's own namespaces belong to the pod's user namespace (NS_GET_USERNS, read from here).
+  struct stat pod_userns {};
+  ASSERT_EQ(::stat(("/proc/" + pod_pid + "/ns/user").c_str(), &pod_userns), 0);
+  for (const char* which : {"mnt", "pid", "uts", "ipc", "net"}) {
+    SCOPED_TRACE(which);
+    int nsfd = ::open(("/proc/" + app_pid + "/ns/" + which).c_str(), O_RDONLY | O_CLOEXEC);
+    ASSERT_GE(nsfd, 0);
+    int owner = ::ioctl(nsfd, NS_GET_USERNS);
+    ::close(nsfd);
+    ASSERT_GE(owner, 0);
+    struct stat st {};
+    EXPECT_EQ(::fstat(owner, &st), 0);
+    ::close(owner);
+    EXPECT_EQ(st.st_ino, pod_userns.st_ino);
+  }
+  r = h({"exec", app_id, "/bin/sh", "-c", "id -u; readlink /proc/self/ns/user"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "0\n" + ns(pod_pid, "user") + "\n");
+  (void)h({"delete", "--force", app_id});
+  (void)h({"delete", "--force", pod_id});
+
+  // A path that is not there: one clear error, nothing left.
+  Bundle bad({"/bin/true"});
+  bad.edit(std::string(maps) + "c['linux']['namespaces'].append({'type': 'user', 'path': '/nonexistent/userns'})");
+  const std::string bad_id = unique_id("userns-bad");
+  r = h({"run", "--bundle", bad.dir(), bad_id});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("/nonexistent/userns"));
+  EXPECT_FALSE(std::filesystem::exists(h.root() + "/" + bad_id));
 }
 
 constexpr const char* kUser = "hullsec";
