@@ -73,6 +73,14 @@ TEST(UsernsTest, JoinsAUserNamespaceByPath) {
   ASSERT_EQ(::chmod(pod.dir().c_str(), 0755), 0);
   pod.edit(std::string(maps) + "c['linux']['namespaces'].append({'type': 'user'})");
   const std::string pod_id = unique_id("userns-pod"), app_id = unique_id("userns-app");
+  // Deleted however the test ends (the app first: it holds the pod's user namespace).
+  struct Deleter {
+    const Hull& hull;
+    std::vector<std::string> ids;
+    ~Deleter() {
+      for (const auto& id : ids) (void)hull({"delete", "--force", id});
+    }
+  } deleter{h, {app_id, pod_id}};
   RunResult r = h({"run", "--detach", "--bundle", pod.dir(), pod_id});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto pid_of = [&](const std::string& id) {
@@ -113,8 +121,6 @@ TEST(UsernsTest, JoinsAUserNamespaceByPath) {
   r = h({"exec", app_id, "/bin/sh", "-c", "id -u; readlink /proc/self/ns/user"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "0\n" + ns(pod_pid, "user") + "\n");
-  (void)h({"delete", "--force", app_id});
-  (void)h({"delete", "--force", pod_id});
 
   // A path that is not there: one clear error, nothing left.
   Bundle bad({"/bin/true"});
