@@ -132,8 +132,11 @@ Result<sys::Cloned> clone_in_userns(FdRef userns, uint64_t flags, int cgroup_fd,
   sys::ChildProcess reaped(helper.pid, std::move(helper.pidfd));
   report.second.reset();
   auto msg = TRY(sys::recv_with_fds(report.first, 4096, "helper report"));
-  TRY(reaped.wait());
-  if (msg.data.size() < 2) return fail(Error::make(base::ErrorKind::Child, "the user namespace helper died"));
+  sys::ExitStatus status = TRY(reaped.wait());
+  if (msg.data.size() < 2)
+    return fail(Error::make(base::ErrorKind::Child,
+                            fmt::format("the user namespace helper ended without a report (exit status {})",
+                                        status.shell_code())));
   if (msg.data[0] == 'E') return fail(Error::make(base::ErrorKind::Child, msg.data.substr(1)));
   pid_t pid = 0;
   auto [end, ec] = std::from_chars(msg.data.data() + 1, msg.data.data() + msg.data.size(), pid);

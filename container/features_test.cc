@@ -26,6 +26,19 @@ std::vector<std::string> strings(simdjson::simdjson_result<simdjson::dom::elemen
   return out;
 }
 
+// An allow-all filter with one getppid rule (`action`, `args`), as a test config.
+Seccomp with_rule(const std::string& action, std::vector<SeccompArg> args = {}) {
+  Seccomp cfg;
+  cfg.default_action = "SCMP_ACT_ALLOW";
+  cfg.listener_path = "/run/agent.sock";  // for SCMP_ACT_NOTIFY
+  SeccompSyscall rule;
+  rule.names = {"getppid"};
+  rule.action = action;
+  rule.args = std::move(args);
+  cfg.syscalls = {rule};
+  return cfg;
+}
+
 class FeaturesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -80,32 +93,17 @@ TEST_F(FeaturesTest, EverySeccompNameCompiles) {
   EXPECT_THAT(actions, ::testing::Contains("SCMP_ACT_NOTIFY"));
   for (const auto& action : actions) {
     SCOPED_TRACE(action);
-    Seccomp cfg;
-    cfg.default_action = "SCMP_ACT_ALLOW";
-    cfg.listener_path = "/run/agent.sock";
-    SeccompSyscall rule;
-    rule.names = {"getppid"};
-    rule.action = action;
-    cfg.syscalls = {rule};
-    EXPECT_THAT(security::compile_seccomp(cfg), IsOk());
+    EXPECT_THAT(security::compile_seccomp(with_rule(action)), IsOk());
   }
   for (const auto& op : strings(sc["operators"])) {
     SCOPED_TRACE(op);
-    Seccomp cfg;
-    cfg.default_action = "SCMP_ACT_ALLOW";
-    SeccompSyscall rule;
-    rule.names = {"getppid"};
-    rule.action = "SCMP_ACT_ERRNO";
-    rule.args = {SeccompArg{0, 1, 1, op}};
-    cfg.syscalls = {rule};
-    EXPECT_THAT(security::compile_seccomp(cfg), IsOk());
+    EXPECT_THAT(security::compile_seccomp(with_rule("SCMP_ACT_ERRNO", {SeccompArg{0, 1, 1, op}})), IsOk());
   }
   auto archs = strings(sc["archs"]);
   EXPECT_THAT(archs, ::testing::Contains("SCMP_ARCH_X86_64"));
   for (const auto& arch : archs) {
     SCOPED_TRACE(arch);
-    Seccomp cfg;
-    cfg.default_action = "SCMP_ACT_ALLOW";
+    Seccomp cfg = with_rule("SCMP_ACT_ERRNO");
     cfg.architectures = {arch};
     EXPECT_THAT(security::compile_seccomp(cfg), IsOk());
   }
@@ -113,8 +111,7 @@ TEST_F(FeaturesTest, EverySeccompNameCompiles) {
   for (const auto& flag : strings(sc["supportedFlags"])) EXPECT_THAT(known, ::testing::Contains(flag));
   for (const auto& flag : known) {
     SCOPED_TRACE(flag);
-    Seccomp cfg;
-    cfg.default_action = "SCMP_ACT_ALLOW";
+    Seccomp cfg = with_rule("SCMP_ACT_ERRNO");
     cfg.flags = {flag};
     EXPECT_THAT(security::compile_seccomp(cfg), IsOk());
   }

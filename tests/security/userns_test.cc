@@ -30,6 +30,15 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
+// The init pid `hull state` reports for `id` ("0" when there is none).
+std::string init_pid(const Hull& h, const std::string& id) {
+  std::string out = h({"state", id}).out;
+  size_t at = out.find("\"pid\": ");
+  if (at == std::string::npos) return "0";
+  at += 7;
+  return out.substr(at, out.find_first_not_of("0123456789", at) - at);
+}
+
 TEST(UsernsTest, MappedRootInsideIsUnprivilegedOutside) {
   Hull h;
   Bundle b({"/bin/sh", "-c", "id -u; id -g; cat /proc/self/uid_map"});
@@ -41,10 +50,7 @@ TEST(UsernsTest, MappedRootInsideIsUnprivilegedOutside) {
   const std::string id = unique_id("userns"), id2 = unique_id("userns2");
   RunResult r = h({"create", "--bundle", b.dir(), id});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  r = h({"state", id});
-  std::string pid = r.out.substr(r.out.find("\"pid\": ") + 7);
-  pid = pid.substr(0, pid.find_first_not_of("0123456789"));
-  std::string status = read_text("/proc/" + pid + "/status");
+  std::string status = read_text("/proc/" + init_pid(h, id) + "/status");
   EXPECT_THAT(status, HasSubstr("Uid:\t100000\t100000\t100000\t100000"));
   EXPECT_THAT(status, HasSubstr("Gid:\t100000\t100000\t100000\t100000"));
   r = h({"start", id});
@@ -83,19 +89,14 @@ TEST(UsernsTest, JoinsAUserNamespaceByPath) {
   } deleter{h, {app_id, pod_id}};
   RunResult r = h({"run", "--detach", "--bundle", pod.dir(), pod_id});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto pid_of = [&](const std::string& id) {
-    std::string out = h({"state", id}).out;
-    size_t at = out.find("\"pid\": ");
-    return at == std::string::npos ? std::string("0") : out.substr(at + 7, out.find_first_not_of("0123456789", at + 7) - at - 7);
-  };
-  const std::string pod_pid = pid_of(pod_id);
+  const std::string pod_pid = init_pid(h, pod_id);
   Bundle app({"/bin/sleep", "60"});
   ASSERT_EQ(::chmod(app.dir().c_str(), 0755), 0);
   app.edit(std::string(maps) + "c['linux']['namespaces'].append({'type': 'user', 'path': '/proc/" +
            pod_pid + "/ns/user'})");
   r = h({"run", "--detach", "--bundle", app.dir(), app_id});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const std::string app_pid = pid_of(app_id);
+  const std::string app_pid = init_pid(h, app_id);
   auto ns = [](const std::string& pid, const char* which) {
     return std::filesystem::read_symlink("/proc/" + pid + "/ns/" + which).string();
   };
