@@ -88,9 +88,13 @@ class CheckpointTest : public ::testing::Test {
   // container's /dev/null. With `limit`, it stops there with exit code 7.
   std::unique_ptr<Bundle> counter_bundle(const std::string& where = "shell",
                                          const std::string& limit = "") {
+    // /data/count is replaced by rename, never truncated in place: a kill between a truncate
+    // and the write would leave it empty, and the tests compare its last value.
     std::string loop = where == "tmpfs" ? "n=$(cat /scratch/n 2>/dev/null || echo 0); n=$((n+1)); "
-                                          "echo $n > /scratch/n; echo $n > /data/count"
-                                        : "i=$((i+1)); echo $i > /data/count";
+                                          "echo $n > /scratch/n; echo $n > /data/count.new; "
+                                          "mv /data/count.new /data/count"
+                                        : "i=$((i+1)); echo $i > /data/count.new; "
+                                          "mv /data/count.new /data/count";
     std::string cond =
         limit.empty() ? "true" : "[ $(cat /data/count 2>/dev/null || echo 0) -lt " + limit + " ]";
     std::string script = "exec </dev/null >/dev/null 2>&1; i=0; while " + cond + "; do " + loop +
