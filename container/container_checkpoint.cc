@@ -9,6 +9,7 @@
 
 #include "container/container.h"
 #include "container/criu_support.h"
+#include "container/rootfs_path.h"
 #include "criu/criu.h"
 #include "sys/file.h"
 
@@ -162,6 +163,10 @@ Result<> Container::checkpoint(const CheckpointOptions& opts) {
   in.cgroup_ns = has_new_cgroup_ns(*m_config);
   in.layout = TRY(cgroups::detect_cgroup_layout());
   in.masked_files = masked_files(*m_config, m_state.init_pid);
+  UniqueFd root = TRY(sys::open(m_state.rootfs, O_PATH | O_DIRECTORY));
+  in.mount_point = [&root](const std::string& dest) {
+    return resolve_in_root(root, dest).value_or(dest);
+  };
   co.ext_mounts = dump_external_mounts(in);
   // Restore hands new descriptors to the pipes among these (inherit_fd).
   TRY(sys::write_file_atomic(images, kDescriptorsFile,

@@ -240,6 +240,10 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
   in.cgroup_paths = cg->paths().paths;
   for (const auto& ns : lx.namespaces)
     in.user_ns |= ns.type == NamespaceType::User && ns.path.empty();
+  UniqueFd root = TRY(sys::open(rootfs, O_PATH | O_DIRECTORY));
+  in.mount_point = [&root](const std::string& dest) {
+    return resolve_in_root(root, dest).value_or(dest);
+  };
   co.ext_mounts = restore_external_mounts(in);
   co.cgroup_roots.push_back({"", cgroup_rel});
 

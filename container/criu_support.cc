@@ -76,6 +76,9 @@ std::vector<External> externals(const ExternalMountInput& in) {
       if (!configured) out.push_back({d, d});
     }
   }
+  // As runc's addCriuDumpMount/addCriuRestoreMount: every key is the resolved mount point.
+  if (in.mount_point)
+    for (auto& e : out) e.key = clean_container_path(in.mount_point(e.key));
   return out;
 }
 

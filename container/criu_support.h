@@ -3,6 +3,7 @@
 // so the mapping is unit-tested without criu or root.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -40,6 +41,9 @@ struct ExternalMountInput {
   cgroups::CgroupLayout layout;                     // the host's cgroup hierarchies
   std::map<std::string, std::string> cgroup_paths;  // restore: the new container's cgroup dirs
   std::vector<std::string> masked_files;  // dump: masked paths that are files in the container
+  // Where a destination lands in the rootfs once its symlinks are resolved there (runc's
+  // securejoin): criu knows a mount by that mount point. Unset: the destination as written.
+  std::function<std::string(const std::string&)> mount_point;
 };
 // Dump: key = the mount point in the container, value = the name criu stores in the images
 // (the mount point itself; "/dev/null" for masked files).

@@ -99,6 +99,25 @@ TEST(ExternalMounts, UserNamespaceAddsTheBoundDefaultDevicesOnce) {
   EXPECT_EQ(mounts[1].key, "/dev/zero");
 }
 
+// The keys are the mount points the destinations resolve to; restore keeps the host sources.
+TEST(ExternalMounts, KeysAreTheResolvedMountPoints) {
+  Config cfg = config_with(kMounts);
+  ExternalMountInput in;
+  in.config = &cfg;
+  in.bundle = "/b";
+  in.cgroup_ns = true;
+  in.masked_files = {"/proc/kcore"};
+  in.mount_point = [](const std::string& dest) {
+    return dest == "/data" ? std::string("/srv/data/") : dest;
+  };
+  EXPECT_THAT(dump_external_mounts(in),
+              ElementsAre(Ext("/srv/data", "/srv/data"), Ext("/etc/hosts", "/etc/hosts"),
+                          Ext("/dev/fuse", "/dev/fuse"), Ext("/proc/kcore", "/dev/null")));
+  EXPECT_THAT(restore_external_mounts(in),
+              ElementsAre(Ext("/srv/data", "/srv/data"), Ext("/etc/hosts", "/b/hosts"),
+                          Ext("/dev/fuse", "/dev/fuse"), Ext("/dev/null", "/dev/null")));
+}
+
 TEST(ExternalMounts, NoMountsNoEntries) {
   Config cfg = config_with(R"({"ociVersion": "1.0.2", "root": {"path": "r"}})");
   ExternalMountInput in;

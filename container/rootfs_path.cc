@@ -7,6 +7,7 @@
 #include <cerrno>
 
 #include "sys/file.h"
+#include "sys/mount.h"
 
 namespace hull::container {
 
@@ -81,6 +82,31 @@ Result<UniqueFd> ensure_in_root(FdRef root, const std::string& path, PathKind ki
   struct stat st = TRY(sys::fstat(fd, p));
   if (S_ISLNK(st.st_mode)) return fail(Error::from_errno(ELOOP, "open in container root", p));
   return fd;
+}
+
+Result<std::string> resolve_in_root(FdRef root, const std::string& path) {
+  std::string existing = clean(path), rest;
+  UniqueFd fd;
+  while (true) {
+    auto opened = open_in_root(root, existing);
+    if (opened.has_value()) {
+      fd = std::move(*opened);
+      break;
+    }
+    if (opened.error().errno_code() != ENOENT || existing == "/")
+      return fail(std::move(opened).error());
+    size_t slash = existing.rfind('/');
+    rest = existing.substr(slash) + rest;
+    existing = slash == 0 ? "/" : existing.substr(0, slash);
+  }
+  // Both links name host paths; RESOLVE_IN_ROOT keeps the target below the root's.
+  std::string root_path = TRY(sys::readlinkat(AT_FDCWD, sys::fd_path(root)));
+  std::string target = TRY(sys::readlinkat(AT_FDCWD, sys::fd_path(fd)));
+  if (root_path == "/") root_path.clear();
+  if (target.compare(0, root_path.size(), root_path) != 0 ||
+      (target.size() > root_path.size() && target[root_path.size()] != '/'))
+    return fail(Error::from_errno(EXDEV, "resolve in container root", path));
+  return clean(target.substr(root_path.size()) + rest);
 }
 
 }  // namespace hull::container

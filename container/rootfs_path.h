@@ -19,5 +19,9 @@ base::Result<sys::UniqueFd> open_in_root(sys::FdRef root, const std::string& pat
 // Opens `path`, creating it (and its parents) as `kind` when missing; an existing path of the
 // other kind is an error (ENOTDIR / EISDIR).
 base::Result<sys::UniqueFd> ensure_in_root(sys::FdRef root, const std::string& path, PathKind kind);
+// The path inside the root that `path` leads to once its symlinks are resolved there, as runc's
+// securejoin resolves it: the longest existing prefix is resolved, the missing rest appended as
+// is. This is where a mount on `path` lands, so the name the kernel (and criu) give it.
+base::Result<std::string> resolve_in_root(sys::FdRef root, const std::string& path);
 
 }  // namespace hull::container

@@ -285,6 +285,28 @@ TEST_F(CheckpointTest, TmpfsContentIsRestored) {
   EXPECT_LT(next, at_checkpoint + 40);
 }
 
+// /data is a symlink in the rootfs (to /srv/data): the bind mount lands on its target, and criu
+// sees the mount point /srv/data. hull must name that one in the external mount map, on dump and
+// on restore, as runc does (it resolves the destination inside the rootfs first).
+TEST_F(CheckpointTest, BindMountOntoASymlinkIsCheckpointedAndRestored) {
+  auto b = counter_bundle();
+  ASSERT_EQ(mkdir((b->rootfs() + "/srv").c_str(), 0755), 0);
+  ASSERT_EQ(mkdir((b->rootfs() + "/srv/data").c_str(), 0755), 0);
+  ASSERT_EQ(symlink("/srv/data", (b->rootfs() + "/data").c_str()), 0);
+  std::string cid = id("symlink");
+  run_counter(*b, cid);
+  std::string img = m_images.path() + "/img";
+  RunResult ck = hull({"checkpoint", "--image-path", img, cid});
+  ASSERT_EQ(ck.exit_code, 0) << ck.err;
+  expect_frozen();
+  long at_checkpoint = read_count(count_file());
+  RunResult rs = hull({"restore", "-d", "--image-path", img, "--bundle", b->dir(), cid});
+  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  long next = wait_count_above(count_file(), at_checkpoint);
+  EXPECT_GT(next, at_checkpoint);
+  EXPECT_LT(next, at_checkpoint + 40);
+}
+
 TEST_F(CheckpointTest, DetachedRestoreWritesThePidFile) {
   auto b = counter_bundle();
   std::string cid = id("pidfile");
