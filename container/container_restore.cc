@@ -53,30 +53,45 @@ std::string namespace_file(NamespaceType t) {
   }
 }
 
-// criu needs every mount point of the images to exist in the rootfs; create once more what
-// create made (a fresh copy of the rootfs lacks them). Mount points on a tmpfs come back with the
-// tmpfs's content, and cgroup mount points with /sys or the cgroup tmpfs.
-Result<> prepare_mount_points(const Config& cfg, const std::string& rootfs,
+// criu needs every mount point of the images to exist in the root it restores into; create once
+// more what create made (a fresh copy of the rootfs or of a volume lacks them), in the same order
+// and through the same binds: each bind source is bound while this runs, so that a mount point
+// nested in a bind mount is made in its source, as at create (runc's prepareCriuRestoreMounts).
+// `root_path` is criu's private bind of the rootfs: the binds never show on the host, and are
+// gone before criu starts. Mount points on a tmpfs come back with the tmpfs's content, and
+// cgroup mount points with /sys or the cgroup tmpfs.
+Result<> prepare_mount_points(const Config& cfg, const std::string& root_path,
                               const std::string& bundle) {
-  UniqueFd root = TRY(sys::open(rootfs, O_PATH | O_DIRECTORY));
+  UniqueFd root = TRY(sys::open(root_path, O_PATH | O_DIRECTORY));
   auto on_tmpfs = [&](const std::string& dest) {
     for (const auto& m : cfg.mounts)
       if (m.type == "tmpfs" && dest.rfind(clean_container_path(m.destination) + "/", 0) == 0)
         return true;
     return false;
   };
+  std::vector<UniqueFd> binds;  // the roots of the temporary binds, undone last to first
+  Cleanup unbind([&] {
+    for (auto it = binds.rbegin(); it != binds.rend(); ++it)
+      (void)sys::umount2(sys::fd_path(*it), MNT_DETACH);
+  });
   for (const auto& m : cfg.mounts) {
     std::string dest = clean_container_path(m.destination);
     if (m.type == "cgroup" || m.type == "cgroup2" || on_tmpfs(dest)) continue;
     PathKind kind = PathKind::Directory;
     MountOptions o = TRY(parse_mount_options(m));
+    std::string src;
     if (o.bind) {
-      std::string src = m.source[0] == '/' ? m.source : bundle + "/" + m.source;
+      src = m.source[0] == '/' ? m.source : bundle + "/" + m.source;
       struct stat st =
           TRY(sys::fstatat(AT_FDCWD, src, 0).map_error(base::context("bind source of " + dest)));
       if (!S_ISDIR(st.st_mode)) kind = PathKind::File;
     }
-    TRY(ensure_in_root(root, dest, kind).map_error(base::context("mount point " + dest)));
+    UniqueFd target =
+        TRY(ensure_in_root(root, dest, kind).map_error(base::context("mount point " + dest)));
+    if (!o.bind) continue;
+    TRY(sys::mount_at(src.c_str(), target, nullptr, MS_BIND | MS_REC, nullptr,
+                      fmt::format("bind {} on {} to make the mount points in it", src, dest)));
+    binds.push_back(TRY(open_in_root(root, dest)));
   }
   return {};
 }
@@ -216,7 +231,6 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
     (void)cg->destroy();
   });
 
-  TRY(prepare_mount_points(*config, rootfs, bundle));
   // criu's root must be a mount point whose parent is not overmounted: a private bind of the
   // rootfs in the state directory, gone again when restore returns.
   std::string criu_root = dir + "/criu-root";
@@ -229,6 +243,7 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
   });
   TRY(sys::mount(nullptr, criu_root.c_str(), nullptr, MS_PRIVATE | MS_REC, nullptr,
                  "private " + criu_root));
+  TRY(prepare_mount_points(*config, criu_root, bundle));
 
   std::string cgroup_rel = TRY(cgroups::normalize_cgroups_path(lx.cgroups_path, opts.id));
   ExternalMountInput in;

@@ -6,8 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -305,6 +307,31 @@ TEST_F(CheckpointTest, BindMountOntoASymlinkIsCheckpointedAndRestored) {
   long next = wait_count_above(count_file(), at_checkpoint);
   EXPECT_GT(next, at_checkpoint);
   EXPECT_LT(next, at_checkpoint + 40);
+}
+
+// /data/inner is bound inside the bind mount /data: create made its mount point in /data's
+// source. A fresh copy of that volume (here: the directory removed) lacks it, so restore must
+// make it there again, through /data, before criu mounts /data/inner (runc issue 2748).
+TEST_F(CheckpointTest, NestedBindMountPointIsRecreatedOnRestore) {
+  auto b = counter_bundle();
+  TempDir inner;
+  b->edit("c['mounts'].append({'destination': '/data/inner', 'type': 'bind', 'source': '" +
+          inner.path() + "', 'options': ['rbind', 'rw']})");
+  std::string cid = id("nested");
+  run_counter(*b, cid);
+  std::string img = m_images.path() + "/img";
+  RunResult ck = hull({"checkpoint", "--image-path", img, cid});
+  ASSERT_EQ(ck.exit_code, 0) << ck.err;
+  expect_frozen();
+  long at_checkpoint = read_count(count_file());
+  ASSERT_EQ(rmdir((m_data.path() + "/inner").c_str()), 0) << strerror(errno);
+  RunResult rs = hull({"restore", "-d", "--image-path", img, "--bundle", b->dir(), cid});
+  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  long next = wait_count_above(count_file(), at_checkpoint);
+  EXPECT_GT(next, at_checkpoint);
+  EXPECT_LT(next, at_checkpoint + 40);
+  EXPECT_TRUE(exists(m_data.path() + "/inner")) << "the mount point is made in /data's source";
+  EXPECT_FALSE(exists(b->rootfs() + "/data/inner")) << "not in the rootfs below /data";
 }
 
 TEST_F(CheckpointTest, DetachedRestoreWritesThePidFile) {
