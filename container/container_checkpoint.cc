@@ -151,6 +151,7 @@ Result<> Container::checkpoint(const CheckpointOptions& opts) {
   co.lazy_pages = opts.lazy_pages;
   co.empty_ns = opts.empty_ns;
   co.orphan_pts_master = true;
+  co.config_file = criu_config_file(*m_config);
   TRY(add_external_namespaces(*m_config, co));
 
   DumpNotify notify(opts.status_fd);

@@ -291,6 +291,7 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
   co.empty_ns = opts.empty_ns;
   co.orphan_pts_master = true;
   co.restore_sibling = true;
+  co.config_file = criu_config_file(*config);
 
   State st;
   st.id = opts.id;

@@ -84,6 +84,11 @@ std::vector<External> externals(const ExternalMountInput& in) {
 
 }  // namespace
 
+std::string criu_config_file(const Config& cfg) {
+  auto it = cfg.annotations.find(kCriuConfigAnnotation);
+  return it != cfg.annotations.end() ? it->second : kDefaultCriuConfig;
+}
+
 base::Result<criu::CgroupMode> cgroup_mode_flag(std::string_view name) {
   if (name.empty()) return criu::CgroupMode::Unset;
   return criu::parse_cgroup_mode(name);

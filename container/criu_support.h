@@ -24,6 +24,15 @@ inline const criu::Version kMinCriuVersion{3, 14};
 // a JSON array of the /proc/<init>/fd/{0,1,2} link targets).
 inline constexpr const char* kDescriptorsFile = "descriptors.json";
 
+// The criu configuration file a checkpoint or restore names (criu 3.11+ reads it after the RPC
+// options, so its settings win), chosen as runc's handleCriuConfigurationFile does: the
+// org.criu.config annotation; an empty annotation names none; without it, /etc/criu/runc.conf.
+// That default is runc's own name, kept (as crun keeps it) so that a host set up for runc
+// checkpoints the same way under hull. criu skips a file that does not exist. "" means none.
+inline constexpr const char* kCriuConfigAnnotation = "org.criu.config";
+inline constexpr const char* kDefaultCriuConfig = "/etc/criu/runc.conf";
+std::string criu_config_file(const Config& cfg);
+
 // "" -> Unset, otherwise criu::parse_cgroup_mode.
 base::Result<criu::CgroupMode> cgroup_mode_flag(std::string_view name);
 

@@ -140,6 +140,16 @@ TEST(Descriptors, RoundTripAndErrors) {
               ErrorMessageHas("/img/descriptors.json: not a JSON array of strings"));
 }
 
+// runc's rule: the annotation names the file, an empty one names none, none means runc.conf.
+TEST(CriuConfigFile, AnnotationEmptyAnnotationOrDefault) {
+  Config cfg = config_with(R"({"ociVersion": "1.0.2", "root": {"path": "r"}})");
+  EXPECT_EQ(criu_config_file(cfg), "/etc/criu/runc.conf");
+  cfg.annotations["org.criu.config"] = "/b/criu.conf";
+  EXPECT_EQ(criu_config_file(cfg), "/b/criu.conf");
+  cfg.annotations["org.criu.config"] = "";
+  EXPECT_EQ(criu_config_file(cfg), "");
+}
+
 TEST(CgroupModeFlag, EmptyIsUnsetOthersParse) {
   auto unset = cgroup_mode_flag("");
   ASSERT_TRUE(unset.has_value());

@@ -334,6 +334,31 @@ TEST_F(CheckpointTest, NestedBindMountPointIsRecreatedOnRestore) {
   EXPECT_FALSE(exists(b->rootfs() + "/data/inner")) << "not in the rootfs below /data";
 }
 
+// The org.criu.config annotation names a criu configuration file; its settings override hull's
+// RPC options. Here it renames criu's log, in the work dir of checkpoint and of restore.
+TEST_F(CheckpointTest, CriuConfigAnnotationIsPassedToCriu) {
+  auto b = counter_bundle();
+  std::string conf = m_images.path() + "/criu.conf";
+  {
+    std::ofstream out(conf);
+    out << "log-file=from-annotation.log\n";
+  }
+  b->edit("c.setdefault('annotations', {})['org.criu.config'] = '" + conf + "'");
+  std::string cid = id("criuconf");
+  run_counter(*b, cid);
+  std::string img = m_images.path() + "/img";
+  std::string work1 = m_images.path() + "/work1", work2 = m_images.path() + "/work2";
+  RunResult ck = hull({"checkpoint", "--image-path", img, "--work-path", work1, cid});
+  ASSERT_EQ(ck.exit_code, 0) << ck.err;
+  EXPECT_TRUE(exists(work1 + "/from-annotation.log"));
+  EXPECT_FALSE(exists(work1 + "/dump.log"));
+  RunResult rs =
+      hull({"restore", "-d", "--image-path", img, "--work-path", work2, "--bundle", b->dir(), cid});
+  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  EXPECT_TRUE(exists(work2 + "/from-annotation.log"));
+  EXPECT_FALSE(exists(work2 + "/restore.log"));
+}
+
 TEST_F(CheckpointTest, DetachedRestoreWritesThePidFile) {
   auto b = counter_bundle();
   std::string cid = id("pidfile");
