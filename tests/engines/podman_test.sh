@@ -109,8 +109,10 @@ check_eq "stopped: exit code 0 from the TERM trap" "exited 0" \
 check "start again" "${PODMAN[@]}" start t1
 if wait_until 10 is_state t1 running; then pass "t1 running again"; else fail "t1 running again"; fi
 
-# Checkpoint/restore needs `hull checkpoint` and a CRIU that works on this kernel.
-CRIU_DIR=/opt/criu-trixie/bin
+# Checkpoint/restore needs `hull checkpoint` and a CRIU that works on this kernel: HULL_CRIU, else
+# the one tools/provision-criu provisions. Missing, it is a skip, or a failure with
+# HULL_CRIU_REQUIRED=1 (tools/test).
+CRIU_DIR="$(dirname "${HULL_CRIU:-/opt/hull-criu/bin/criu}")"
 if "$HULL" checkpoint --help >/dev/null 2>&1 && [[ -x "$CRIU_DIR/criu" ]]; then
   # podman asks CRIU (from PATH) for its version; hull finds it through PATH too.
   CR=(env "PATH=$CRIU_DIR:$PATH" "${PODMAN[@]}" container)
@@ -129,6 +131,8 @@ if "$HULL" checkpoint --help >/dev/null 2>&1 && [[ -x "$CRIU_DIR/criu" ]]; then
   else
     fail "restored: the same process ticks on (before: $starts_before starts, tick $tick_before; now: $(log_facts))"
   fi
+elif [[ "${HULL_CRIU_REQUIRED:-}" == 1 ]]; then
+  fail "checkpoint/restore: hull checkpoint or $CRIU_DIR/criu missing (HULL_CRIU_REQUIRED=1)"
 else
   echo "SKIP podman: checkpoint/restore (hull checkpoint or $CRIU_DIR/criu missing)"
 fi
