@@ -1,12 +1,19 @@
 #include "sys/ns.h"
 
+#include <fcntl.h>
 #include <linux/close_range.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
+
+#include "sys/dir_entries.h"
+#include "sys/file.h"
+#include "sys/security.h"
 
 namespace hull::sys {
 
@@ -42,8 +49,31 @@ Result<> prctl(int option, unsigned long arg2, const std::string& what) {
 
 Result<> cloexec_from(int first) {
   // SAFETY: raw syscall with integer arguments.
-  if (::syscall(SYS_close_range, static_cast<unsigned>(first), ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    return fail(Error::from_errno(errno, "close_range", fmt::format("from fd {}", first)));
+  if (::syscall(SYS_close_range, static_cast<unsigned>(first), ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    return {};
+  int err = errno;
+  return cloexec_each_from(first).map_error([&](Error e) {
+    return std::move(e).context(
+        fmt::format("close_range from fd {}: {}; then", first, base::describe_errno(err)));
+  });
+}
+
+Result<> cloexec_each_from(int first) {
+  const std::string what = "/proc/self/fd";
+  UniqueFd dir = TRY(open(what, O_RDONLY | O_DIRECTORY));
+  if (TRY(fs_type(dir, what)) != PROC_SUPER_MAGIC)
+    return fail(Error::invalid(what + " is not on procfs: cannot list the open fds"));
+  for (const DirEntry& e : TRY(list_dir_at(dir, what))) {
+    int fd = -1;
+    auto [end, ec] = std::from_chars(e.name.data(), e.name.data() + e.name.size(), fd);
+    if (ec != std::errc() || end != e.name.data() + e.name.size() || fd < first || fd == dir.get())
+      continue;
+    int flags = ::fcntl(fd, F_GETFD);
+    // EBADF: the listing's own descriptor, closed by now.
+    if (flags < 0 && errno == EBADF) continue;
+    if (flags < 0 || ((flags & FD_CLOEXEC) == 0 && ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0))
+      return fail(Error::from_errno(errno, "fcntl F_SETFD FD_CLOEXEC", fmt::format("fd {}", fd)));
+  }
   return {};
 }
 
