@@ -131,11 +131,6 @@ Result<> setup_process_and_exec(InitContext& ctx, UniqueFd start_conn_unused) {
   if (pp.io_priority) TRY(security::apply_io_priority(*pp.io_priority));
   if (!pp.lsm_attr.empty()) TRY(write_proc_self("attr/" + pp.lsm_attr, pp.lsm_label));
 
-  // Without no_new_privs a filter may only be loaded with CAP_SYS_ADMIN: load it while we have
-  // it. A filter with a notify listener is loaded before `ready`, so the parent can pass the fd on.
-  bool seccomp_early = pp.seccomp && (!p.no_new_privileges || pp.seccomp->has_notify());
-  if (pp.seccomp && !p.no_new_privileges) TRY(load_seccomp_and_report(ctx));
-
   if (ctx.console_slave) {
     TRY(sys::make_controlling_tty(ctx.console_slave));
     for (int fd = 0; fd < 3; ++fd) TRY(sys::dup2(ctx.console_slave, fd));
@@ -145,13 +140,22 @@ Result<> setup_process_and_exec(InitContext& ctx, UniqueFd start_conn_unused) {
     (void)::setsid();
   }
 
+  // No host fd may reach the container (or a startContainer hook) beyond stdio and the preserved
+  // ones (CVE-2024-21626). Marked now, before the seccomp filter: a profile older than
+  // close_range refuses it. Every fd hull opens from here on is CLOEXEC.
+  TRY(sys::cloexec_from(3 + ctx.preserve_fds));
+  // Without no_new_privs a filter may only be loaded with CAP_SYS_ADMIN: load it while we have it.
+  if (pp.seccomp && !p.no_new_privileges) TRY(load_seccomp_and_report(ctx));
+
   std::vector<gid_t> groups(p.user.additional_gids.begin(), p.user.additional_gids.end());
   // Denied for the user namespace hull created rootless, and for exec into one (joined).
   bool can_setgroups = !ctx.setgroups_denied;
   TRY(security::switch_user_keep_caps(p.user.uid, p.user.gid, groups, pp.caps, pp.last_cap, can_setgroups));
   TRY(security::apply_no_new_privileges(p.no_new_privileges));
   ::umask(static_cast<mode_t>(p.user.umask.value_or(022)));
-  if (pp.seccomp && p.no_new_privileges && seccomp_early) TRY(load_seccomp_and_report(ctx));
+  // With no_new_privs, as late as possible but before `ready`: a notify listener must reach the
+  // parent, and startContainer hooks run under the filter, as with runc.
+  if (pp.seccomp && p.no_new_privileges) TRY(load_seccomp_and_report(ctx));
 
   TRY(sys::write_all(ctx.sync_fd, std::string(1, kMsgReady), "sync socket"));
   if (!ctx.is_exec) {
@@ -165,10 +169,10 @@ Result<> setup_process_and_exec(InitContext& ctx, UniqueFd start_conn_unused) {
       TRY(run_hooks("startContainer", cfg.hooks->start_container, std::string_view(msg.data).substr(1)));
     (void)conn.release();  // CLOEXEC: its closing at exec tells `start` the exec happened
   }
-  // As late as possible: the fewer syscalls after it, the less a profile has to allow.
-  if (pp.seccomp && p.no_new_privileges && !seccomp_early) (void)TRY(security::load_seccomp(*pp.seccomp));
-  // No host fd may reach the container beyond stdio and the preserved ones (CVE-2024-21626).
-  TRY(sys::cloexec_from(3 + ctx.preserve_fds));
+  // Once more, in case anything opened since was inheritable. Under the filter it may be refused
+  // (close_range and the /proc walk); the pass made before the filter then stands.
+  auto marked = sys::cloexec_from(3 + ctx.preserve_fds);
+  if (!marked.has_value() && !pp.seccomp) return fail(std::move(marked).error());
   return sys::execve(exe, p.args, env);
 }
 

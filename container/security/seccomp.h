@@ -4,9 +4,11 @@
 // architectures, rules with argument comparisons) and exports the BPF. The init child then only
 // calls load_seccomp(), one seccomp(2) system call that allocates nothing.
 //
-// Load order in the child (runc's): with noNewPrivileges, set no_new_privs and load the filter as
-// the last step before exec; without it, the kernel demands CAP_SYS_ADMIN, so load it before the
-// capabilities are dropped (before switch_user_keep_caps / apply_capabilities).
+// Load order in the child (runc's): with noNewPrivileges, set no_new_privs and load the filter
+// just before init reports ready (startContainer hooks and the exec run under it); without it, the
+// kernel demands CAP_SYS_ADMIN, so load it before the capabilities are dropped (before
+// switch_user_keep_caps / apply_capabilities). Either way the fds are marked CLOEXEC first: a
+// profile may refuse close_range.
 //
 // Semantics follow runc: SCMP_ACT_KILL is KILL_THREAD; ERRNO and TRACE without errnoRet use EPERM;
 // a rule whose action equals the default action is skipped; syscall names this architecture does

@@ -4,11 +4,14 @@
 //
 // Each test hands hull a non-CLOEXEC directory fd on a host dir holding a marker file (as a
 // leaky caller would) and looks for that fd and that marker inside the container.
-// Checked to fail without the defences: in a build with sys::cloexec_from(...) removed from
-// container/init_process.cc the leaked fds 5..9 show up in every fd list; with
+// Checked to fail without the defences: in a build with both sys::cloexec_from(...) calls removed
+// from container/init_process.cc the leaked fds 5..9 show up in every fd list; without the
+// first (before the seccomp filter), in the one of a container without /proc; with
 // container/rootfs_path.cc walking paths from the rootfs fd without RESOLVE_IN_ROOT |
 // RESOLVE_NO_MAGICLINKS, cwd /proc/self/fd/N lands in the host dir and `ls` lists the marker
 // (and the host's /tmp through ..).
+#include <optional>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -25,13 +28,15 @@ constexpr const char* kMarker = "HOST-MARKER-21626";
 class FdLeakTest : public SecurityTest {
  protected:
   void SetUp() override { ASSERT_TRUE(write_text(m_host.path() + "/" + kMarker, "secret")); }
-  // hull with fds 5..9 open (not CLOEXEC) on the host dir, as a leaky caller would start it.
+  // hull with fds 5..9 open (not CLOEXEC) on the host dir, as a leaky caller would start it;
+  // `more` adds shell redirections (fds to preserve).
   RunResult leaky(const std::vector<std::string>& args,
-                  std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-    std::vector<std::string> argv = {"/bin/sh", "-c",
-                                     "d=$1; shift; exec 5<\"$d\" 6<\"$d\" 7<\"$d\" 8<\"$d\" 9<\"$d\"; "
-                                     "exec \"$@\"",
-                                     "sh", m_host.path(), hull_binary(), "--root", runner().root()};
+                  std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                  const std::string& more = "") {
+    std::vector<std::string> argv = {
+        "/bin/sh", "-c",
+        "d=$1; shift; exec 5<\"$d\" 6<\"$d\" 7<\"$d\" 8<\"$d\" 9<\"$d\" " + more + "; exec \"$@\"",
+        "sh", m_host.path(), hull_binary(), "--root", runner().root()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_command(argv, timeout);
   }
@@ -119,6 +124,72 @@ TEST_F(FdLeakTest, ExecCwdThroughProcFdStaysInside) {
       EXPECT_THAT(r.err, HasSubstr("cwd")) << r.err;
     }
   }
+}
+
+// A deny-by-default seccomp profile as older engines ship it: it allows what a shell and the
+// runtime need but predates close_range, so close_range gets the default errno (EPERM, or
+// `errno_ret`). `nnp` sets process.noNewPrivileges (the filter then loads later in init).
+std::string profile_without_close_range(std::optional<int> errno_ret, bool nnp) {
+  const std::string allowed =
+      "accept accept4 access arch_prctl bind brk capget capset chdir chmod chown clock_getres "
+      "clock_gettime clock_nanosleep clone clone3 close connect dup dup2 dup3 epoll_create1 "
+      "epoll_ctl epoll_pwait epoll_pwait2 epoll_wait eventfd2 execve execveat exit exit_group "
+      "faccessat faccessat2 fadvise64 fchdir fchmod fchmodat fchown fchownat fcntl fdatasync flock "
+      "fstat fstatfs fsync ftruncate futex getcwd getdents64 getegid geteuid getgid getgroups "
+      "getpeername getpgid getpgrp getpid getppid getpriority getrandom getresgid getresuid "
+      "getrlimit getrusage getsid getsockname getsockopt gettid gettimeofday getuid ioctl kill "
+      "lchown lseek lstat madvise mkdir mkdirat mmap mprotect mremap munmap nanosleep newfstatat "
+      "open openat openat2 pause pipe pipe2 poll ppoll prctl pread64 prlimit64 pselect6 pwrite64 "
+      "read readlink readlinkat readv recvfrom recvmsg rename renameat renameat2 rmdir "
+      "rt_sigaction rt_sigprocmask rt_sigreturn rt_sigsuspend sched_getaffinity sched_yield "
+      "select sendmsg sendto set_robust_list set_tid_address setgid setgroups setitimer setpgid "
+      "setresgid setresuid setsid setsockopt setuid sigaltstack socket socketpair stat statfs "
+      "statx symlink symlinkat sysinfo tgkill umask uname unlink unlinkat utimensat vfork wait4 "
+      "waitid write writev";
+  return "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ERRNO', " +
+         (errno_ret ? "'defaultErrnoRet': " + std::to_string(*errno_ret) + ", " : std::string()) +
+         "'syscalls': [{'names': '" + allowed + "'.split(), 'action': 'SCMP_ACT_ALLOW'}]}\n" +
+         "c['process']['noNewPrivileges'] = " + (nnp ? "True" : "False");
+}
+
+// The profile refuses close_range, which the last step before exec used: every container failed
+// with "close_range from fd 3: Operation not permitted (EPERM)" (ENXIO with defaultErrnoRet 6).
+// runc starts them; the fds must still be marked CLOEXEC, before the filter is in force.
+TEST_F(FdLeakTest, ProfileWithoutCloseRangeStartsAndLeaksNothing) {
+  for (std::optional<int> errno_ret : {std::optional<int>(), std::optional<int>(ENXIO)}) {
+    for (bool nnp : {false, true}) {
+      SCOPED_TRACE("defaultErrnoRet " + std::to_string(errno_ret.value_or(0)) +
+                   ", noNewPrivileges " + std::to_string(nnp));
+      Bundle b({"/bin/sh", "-c", kListFds});
+      b.edit(profile_without_close_range(errno_ret, nnp));
+      RunResult r = leaky({"run", "--bundle", b.dir(), track("fd-nocr")});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_EQ(fds_of(r.out), (std::vector<std::string>{"fd 0", "fd 1", "fd 2"})) << r.out;
+
+      // `exec` applies the same profile to its process.
+      Bundle sleeper({"/bin/sleep", "30"});
+      sleeper.edit(profile_without_close_range(errno_ret, nnp));
+      std::string id = track("fd-nocr-exec");
+      ASSERT_EQ(hull({"run", "--detach", "--bundle", sleeper.dir(), id}).exit_code, 0);
+      r = leaky({"exec", id, "/bin/sh", "-c", kListFds});
+      ASSERT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_EQ(fds_of(r.out), (std::vector<std::string>{"fd 0", "fd 1", "fd 2"})) << r.out;
+      ASSERT_EQ(hull({"delete", "--force", id}).exit_code, 0);  // the id is used again
+    }
+  }
+}
+
+// Without /proc in the container the fds cannot be marked one by one under the filter either:
+// they must have been marked before it was loaded. The shell probes fds 3..9 by duplicating them.
+TEST_F(FdLeakTest, ProfileWithoutCloseRangeAndNoProcLeaksNothing) {
+  Bundle b(
+      {"/bin/sh", "-c",
+       "for fd in 3 4 5 6 7 8 9; do (: <&$fd) 2>/dev/null && echo \"fd $fd\"; done; echo end"});
+  b.edit(profile_without_close_range(std::nullopt, true) + "\n" +
+         "c['mounts'] = [m for m in c['mounts'] if m['destination'] != '/proc']");
+  RunResult r = leaky({"run", "--bundle", b.dir(), track("fd-nocr-noproc")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "end\n");
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 // fails it (not checked against a build without each setting).
 #include <unistd.h>
 
+#include <filesystem>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -102,6 +104,29 @@ TEST_F(ProcessTest, SeccompBlockedSyscallFailsWithConfiguredErrno) {
       "{'names': ['mkdir', 'mkdirat'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 95}]}");
   EXPECT_THAT(out, HasSubstr("not supported"));
   EXPECT_THAT(out, HasSubstr("rc=1"));
+}
+
+// startContainer hooks run in init once the filter is in force, with noNewPrivileges as without
+// (runc loads it before them): a hook's denied syscall fails. With noNewPrivileges hull used to
+// load the filter after the hooks, and the hook's mkdir succeeded.
+TEST_F(ProcessTest, SeccompIsInForceForStartContainerHooks) {
+  TempDir out;  // mounted at the same path (writable): the hook runs in the container's mounts
+  for (bool nnp : {true, false}) {
+    SCOPED_TRACE(nnp ? "noNewPrivileges" : "without noNewPrivileges");
+    std::string log = out.path() + (nnp ? "/nnp" : "/plain");
+    run_ok(nnp ? "seccomp-hook-nnp" : "seccomp-hook", "true",
+           "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': ["
+           "{'names': ['mkdir', 'mkdirat'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 95}]}\n"
+           "c['process']['noNewPrivileges'] = " + std::string(nnp ? "True" : "False") + "\n"
+           "c['mounts'].append({'destination': '" + out.path() + "', 'type': 'bind', 'source': '" +
+               out.path() + "', 'options': ['rbind', 'rw']})\n"
+           "c['hooks'] = {'startContainer': [{'path': '/bin/sh', 'args': ['sh', '-c', "
+           "'mkdir " + log + ".d > " + log + " 2>&1; echo rc=$? >> " + log + "']}]}");
+    std::string text = read_text(log);
+    EXPECT_THAT(text, HasSubstr("not supported"));
+    EXPECT_THAT(text, HasSubstr("rc=1"));
+    EXPECT_FALSE(std::filesystem::exists(log + ".d"));
+  }
 }
 
 TEST_F(ProcessTest, ApparmorProfileWithoutApparmorIsAClearError) {
