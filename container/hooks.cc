@@ -6,8 +6,10 @@
 
 #include "sys/exec.h"
 #include "sys/file.h"
+#include "sys/ns.h"
 #include "sys/process.h"
 #include "sys/socket.h"
+#include "sys/tty.h"
 
 namespace hull::container {
 
@@ -20,8 +22,13 @@ Result<> run_hook(const Hook& hook, std::string_view state_json) {
   auto stdin_pipe = TRY(sys::pipe());
   sys::Cloned c = TRY(sys::clone3(0));
   if (c.is_child()) {
-    // SAFETY: between clone and exec in a single-threaded process; only dup2/exec/_exit follow.
-    if (::dup2(stdin_pipe.first.get(), 0) < 0) ::_exit(126);
+    // SAFETY: between clone and exec in a single-threaded process; only dup2, the fd marking,
+    // exec and _exit follow.
+    if (!sys::dup2(stdin_pipe.first, 0).has_value()) ::_exit(126);
+    // A hook gets stdin, stdout and stderr only: not the fds hull's caller left open, nor
+    // init's --preserve-fds ones. Best effort: where init's seccomp filter refuses close_range
+    // and there is no /proc to walk, init marked all but the preserved fds before loading it.
+    (void)sys::cloexec_from(3);
     std::vector<std::string> argv = hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
     (void)sys::execve(hook.path, argv, hook.env);
     ::_exit(127);

@@ -1,5 +1,6 @@
-// OCI hooks: each runs as a child with the container's state JSON on stdin, the hook's own args
-// and env (nothing inherited), and an optional timeout after which it is killed.
+// OCI hooks: each runs as a child with the container's state JSON on stdin, its runner's stdout
+// and stderr (hull's, or init's) and no other fd, the hook's own args and env (nothing
+// inherited), and an optional timeout after which it is killed.
 #pragma once
 
 #include <string>

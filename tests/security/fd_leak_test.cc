@@ -192,5 +192,54 @@ TEST_F(FdLeakTest, ProfileWithoutCloseRangeAndNoProcLeaksNothing) {
   EXPECT_EQ(r.out, "end\n");
 }
 
+// Hooks of every kind get stdin, stdout and stderr only: not the fds hull's caller left open
+// (5..9 here), nor the container's --preserve-fds ones. Each hook lists its fds into a file in a
+// host dir mounted at the same path in the container (startContainer runs there).
+class HookFdsTest : public FdLeakTest {
+ protected:
+  static constexpr const char* kHooks[] = {"prestart",       "createRuntime", "createContainer",
+                                           "startContainer", "poststart",     "poststop"};
+  // A bundle whose hooks each write `ls -l /proc/self/fd` to <m_out>/<hook>.
+  void add_hooks(const Bundle& b) const {
+    std::string hooks = "c['hooks'] = {";
+    for (const char* name : kHooks) {
+      hooks += std::string("'") + name + "': [{'path': '/bin/sh', 'args': ['sh', '-c', 'ls -l " +
+               "/proc/self/fd > " + m_out.path() + "/$0', '" + name + "']}], ";
+    }
+    b.edit("c['mounts'].append({'destination': '" + m_out.path() + "', 'type': 'bind', " +
+           "'source': '" + m_out.path() + "', 'options': ['rbind', 'rw']})\n" + hooks + "}");
+  }
+  void expect_only_stdio() const {
+    for (const char* name : kHooks) {
+      std::string out = read_text(m_out.path() + "/" + name);
+      EXPECT_EQ(fds_of(out), (std::vector<std::string>{"fd 0", "fd 1", "fd 2"}))
+          << name << " hook:\n"
+          << out;
+    }
+  }
+  TempDir m_out;
+};
+
+TEST_F(HookFdsTest, HooksSeeOnlyStdio) {
+  Bundle b({"/bin/true"});
+  add_hooks(b);
+  RunResult r = leaky({"run", "--bundle", b.dir(), track("fd-hooks")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_only_stdio();
+}
+
+// The same with fd 3 preserved for the container, under a profile that refuses close_range:
+// startContainer hooks run under the filter, so init's hook child must mark fds another way.
+TEST_F(HookFdsTest, HooksSeeOnlyStdioUnderAProfileWithoutCloseRange) {
+  Bundle b({"/bin/sh", "-c", kListFds});
+  add_hooks(b);
+  b.edit(profile_without_close_range(std::nullopt, true));
+  RunResult r = leaky({"run", "--preserve-fds", "1", "--bundle", b.dir(), track("fd-hooks-nocr")},
+                      std::chrono::seconds(30), "3</dev/null");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(fds_of(r.out), (std::vector<std::string>{"fd 0", "fd 1", "fd 2", "fd 3"})) << r.out;
+  expect_only_stdio();
+}
+
 }  // namespace
 }  // namespace hull::testing::security
