@@ -117,8 +117,11 @@ Result<> run_init(InitContext& ctx) {
   TRY(sys::write_all(ctx.sync_fd, std::string(1, kMsgHooks), "sync socket"));
   std::string state = TRY(expect(ctx.sync_fd, kMsgHooksDone, "the end of the runtime hooks"));
   const Config& cfg = *ctx.config;
-  if (cfg.hooks && !cfg.hooks->create_container.empty())
+  if (cfg.hooks && !cfg.hooks->create_container.empty()) {
+    // In the rootfs, as runc runs them (prestart and createRuntime run in the bundle).
+    TRY(sys::fchdir(ctx.root_fd, ctx.rootfs));
     TRY(run_hooks("createContainer", cfg.hooks->create_container, state));
+  }
   TRY(finalize_rootfs(ctx));
   return setup_process_and_exec(ctx, UniqueFd());
 }

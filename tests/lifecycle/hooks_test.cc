@@ -56,6 +56,26 @@ TEST(HooksTest, RunInOrderWithTheirStatus) {
   EXPECT_LT(text.find("startContainer"), text.find("process")) << text;
 }
 
+// Each hook's working directory, as runc gives it: createContainer hooks run in the rootfs
+// (they used to run in the bundle), createRuntime hooks in the bundle.
+TEST(HooksTest, CreateContainerHooksRunInTheRootfs) {
+  Hull hull;
+  TempDir host;
+  Bundle b({"true"});
+  std::string hooks = "c['hooks'] = {";
+  for (const char* name : {"createRuntime", "createContainer"}) {
+    hooks += std::string("'") + name + "': [{'path': '/bin/sh', 'args': ['sh', '-c', 'pwd > " +
+             host.path() + "/' + '" + name + "']}], ";
+  }
+  b.edit("c['mounts'].append({'destination': '" + host.path() + "', 'type': 'bind', 'source': '" +
+         host.path() + "', 'options': ['rbind', 'rw']})\n" + hooks + "}");
+  ContainerGuard guard(hull, unique_id("h-cwd"));
+  RunResult r = hull({"run", "--bundle", b.dir(), unique_id("h-cwd")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(read_text(host.path() + "/createContainer"), b.rootfs() + "\n");
+  EXPECT_EQ(read_text(host.path() + "/createRuntime"), b.dir() + "\n");
+}
+
 TEST(HooksTest, FailingCreateRuntimeHookFailsCreateAndLeavesNothing) {
   Hull hull;
   TempDir host;
