@@ -2,6 +2,7 @@
 // limits, credentials and capabilities, seccomp, stdio and fds, then execve.
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -69,6 +70,25 @@ std::string home_of(uid_t uid) {
     if (n >= 6 && f[2] == std::to_string(uid)) return std::string(f[5]);
   }
   return "/";
+}
+
+// The process's stdio become its user's, as runc's fixStdioPermissions makes them: a terminal it
+// can use, a /dev/stdout it can reopen. Only the owner changes; the group stays (devpts gives a
+// pty its gid= option, usually tty). /dev/null and what the user owns already are left alone;
+// EPERM (the owner is not mapped in our user namespace), EINVAL (the uid is not) and EROFS are
+// ignored, as runc ignores them.
+Result<> chown_stdio(uid_t uid) {
+  for (int fd = 0; fd < 3; ++fd) {
+    auto st = sys::fstat(FdRef(fd), fmt::format("fd {}", fd));
+    if (!st.has_value() && st.error().errno_code() == EBADF) continue;  // closed by the caller
+    if (!st.has_value()) return fail(std::move(st).error());
+    if (st->st_uid == uid || (S_ISCHR(st->st_mode) && st->st_rdev == makedev(1, 3))) continue;
+    auto r = sys::fchown(FdRef(fd), uid, static_cast<gid_t>(-1), fmt::format("stdio fd {}", fd));
+    int err = r.has_value() ? 0 : r.error().errno_code();
+    if (err != 0 && err != EPERM && err != EINVAL && err != EROFS)
+      return fail(std::move(r).error());
+  }
+  return {};
 }
 
 }  // namespace
@@ -139,6 +159,7 @@ Result<> setup_process_and_exec(InitContext& ctx, UniqueFd start_conn_unused) {
     // The container's session, as runc gives it; its stdio stays the caller's.
     (void)::setsid();
   }
+  TRY(chown_stdio(p.user.uid));
 
   // No host fd may reach the container (or a startContainer hook) beyond stdio and the preserved
   // ones (CVE-2024-21626). Marked now, before the seccomp filter: a profile older than

@@ -215,6 +215,11 @@ Result<> fchownat(FdRef dir, const std::string& name, uid_t uid, gid_t gid, int 
   return {};
 }
 
+Result<> fchown(FdRef fd, uid_t uid, gid_t gid, const std::string& what) {
+  if (::fchown(fd.get(), uid, gid) < 0) return fail(Error::from_errno(errno, "chown", what));
+  return {};
+}
+
 Result<> fchmod(FdRef fd, mode_t mode, const std::string& what) {
   if (::fchmod(fd.get(), mode) < 0) return fail(Error::from_errno(errno, "chmod", what));
   return {};

@@ -57,6 +57,8 @@ bool exists(const std::string& path);
 
 Result<> mknodat(FdRef dir, const std::string& name, mode_t mode, dev_t dev);
 Result<> fchownat(FdRef dir, const std::string& name, uid_t uid, gid_t gid, int flags);
+// fchown(2); -1 (as uid_t/gid_t) leaves that id unchanged.
+Result<> fchown(FdRef fd, uid_t uid, gid_t gid, const std::string& what);
 Result<> fchmod(FdRef fd, mode_t mode, const std::string& what);
 Result<> symlinkat(const std::string& target, FdRef dir, const std::string& name);
 Result<> fchdir(FdRef dir, const std::string& what);

@@ -92,5 +92,34 @@ TEST(ConsoleTest, ExecTtyConsoleSocket) {
   EXPECT_EQ(status_of(hull, unique_id("tty3")), "running");
 }
 
+// The pty belongs to the process's user, as runc leaves it (fixStdioPermissions): the owner is
+// process.user.uid, the group stays what devpts gave (gid=5 in the default spec). It stayed 0:5.
+TEST(ConsoleTest, PtyBelongsToTheProcessUser) {
+  Hull hull;
+  TempDir tmp;
+  Bundle b({"sh", "-c", "stat -c 'owner %u:%g' $(tty)"});
+  b.edit("c['process']['terminal'] = True\nc['process']['user'] = {'uid': 1000, 'gid': 1000}");
+  std::string sock = tmp.path() + "/console.sock";
+  auto receiver = start_receiver(sock);
+  ContainerGuard guard(hull, unique_id("tty4"));
+  RunResult r =
+      hull({"run", "--detach", "--console-socket", sock, "--bundle", b.dir(), unique_id("tty4")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(receiver->wait(std::chrono::seconds(20)), 0) << receiver->err();
+  EXPECT_THAT(receiver->out(), HasSubstr("owner 1000:5")) << receiver->out();
+
+  // `exec --tty --user`: its own pty, owned by its user.
+  Bundle sleeper({"sleep", "100"});
+  ContainerGuard guard2(hull, unique_id("tty5"));
+  ASSERT_EQ(hull({"run", "--detach", "--bundle", sleeper.dir(), unique_id("tty5")}).exit_code, 0);
+  std::string sock2 = tmp.path() + "/exec.sock";
+  auto receiver2 = start_receiver(sock2);
+  r = hull({"exec", "--tty", "--user", "1000:1000", "--console-socket", sock2, unique_id("tty5"),
+            "sh", "-c", "stat -c 'owner %u:%g' $(tty)"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_EQ(receiver2->wait(std::chrono::seconds(20)), 0) << receiver2->err();
+  EXPECT_THAT(receiver2->out(), HasSubstr("owner 1000:5")) << receiver2->out();
+}
+
 }  // namespace
 }  // namespace hull::testing

@@ -129,6 +129,18 @@ TEST_F(ProcessTest, SeccompIsInForceForStartContainerHooks) {
   }
 }
 
+// The process's stdio belong to its user (runc's fixStdioPermissions): here the pipe hull's
+// caller gave as stdout; /dev/null (stdin) stays root's. The terminal case is in console_test.
+TEST_F(ProcessTest, StdioBelongsToTheProcessUser) {
+  Bundle b({"/bin/sh", "-c", "stat -L -c '%u' /proc/self/fd/0 /proc/self/fd/1"});
+  b.edit("c['process']['user'] = {'uid': 1000, 'gid': 1000}");
+  std::string id = track("stdio-owner");
+  RunResult r = run_command({"/bin/sh", "-c", "exec </dev/null; exec \"$@\"", "sh", hull_binary(),
+                             "--root", runner().root(), "run", "--bundle", b.dir(), id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "0\n1000\n");
+}
+
 TEST_F(ProcessTest, ApparmorProfileWithoutApparmorIsAClearError) {
   if (read_text("/sys/module/apparmor/parameters/enabled").rfind("Y", 0) == 0)
     GTEST_SKIP() << "AppArmor is enabled on this host";
