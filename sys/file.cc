@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 
 namespace hull::sys {
 
@@ -234,6 +235,12 @@ Result<> symlinkat(const std::string& target, FdRef dir, const std::string& name
 Result<> fchdir(FdRef dir, const std::string& what) {
   if (::fchdir(dir.get()) < 0) return fail(Error::from_errno(errno, "chdir", what));
   return {};
+}
+
+Result<std::string> getcwd() {
+  char buf[PATH_MAX];
+  if (::getcwd(buf, sizeof buf) == nullptr) return fail(Error::from_errno(errno, "getcwd", "."));
+  return std::string(buf);
 }
 
 Result<std::string> readlinkat(FdRef dir, const std::string& path) {

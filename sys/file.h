@@ -62,6 +62,8 @@ Result<> fchown(FdRef fd, uid_t uid, gid_t gid, const std::string& what);
 Result<> fchmod(FdRef fd, mode_t mode, const std::string& what);
 Result<> symlinkat(const std::string& target, FdRef dir, const std::string& name);
 Result<> fchdir(FdRef dir, const std::string& what);
+// getcwd(3): the absolute path of the working directory (ENOENT if it was removed).
+Result<std::string> getcwd();
 
 Result<std::string> readlinkat(FdRef dir, const std::string& path);
 Result<std::vector<std::string>> list_dir(const std::string& path);

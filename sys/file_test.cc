@@ -95,6 +95,20 @@ TEST_F(FileTest, RemoveTreeRemovesNestedAndToleratesMissing) {
   EXPECT_THAT(remove_tree(m_dir + "/a"), IsOk());
 }
 
+TEST_F(FileTest, GetcwdNamesTheDirectoryAndFailsOnceItIsGone) {
+  auto before = getcwd();
+  ASSERT_THAT(before, IsOk());
+  ASSERT_THAT(mkdir_all(m_dir + "/cwd", 0755), IsOk());
+  ASSERT_EQ(::chdir((m_dir + "/cwd").c_str()), 0);
+  auto here = getcwd();
+  ASSERT_EQ(::rmdir((m_dir + "/cwd").c_str()), 0);
+  auto gone = getcwd();
+  ASSERT_EQ(::chdir(before->c_str()), 0);
+  ASSERT_THAT(here, IsOk());
+  EXPECT_EQ(*here, m_dir + "/cwd");
+  EXPECT_THAT(gone, FailedWithErrno(ENOENT));
+}
+
 TEST_F(FileTest, FlockExcludesSecondHolder) {
   auto dir = open(m_dir, O_RDONLY | O_DIRECTORY);
   ASSERT_THAT(dir, IsOk());

@@ -7,6 +7,8 @@
 
 #include <cerrno>
 
+#include "sys/file.h"
+
 namespace hull::sys {
 
 using base::Error;
@@ -57,12 +59,16 @@ Result<> mount_setattr_idmap(FdRef tree, FdRef userns, bool recursive, const std
 }
 
 Result<> pivot_root_here(FdRef new_root) {
+  UniqueFd old_root = TRY(sys::open("/", O_PATH | O_DIRECTORY));
   if (::fchdir(new_root.get()) < 0) return fail(Error::from_errno(errno, "fchdir", "new root"));
   // SAFETY: raw syscall with two NUL-terminated paths.
   if (::syscall(SYS_pivot_root, ".", ".") < 0)
     return fail(Error::from_errno(errno, "pivot_root", "."));
-  // The old root is now mounted on top of the new one at "."; keep it from propagating the
-  // unmount to the host, then detach it.
+  // The old root is now mounted on top of the new one. "." must name it, not the new root our
+  // cwd still is (a lookup of "." does not cross the mount stacked on it): otherwise MS_SLAVE
+  // below would turn every mount of the container, rshared binds included, into a slave.
+  if (::fchdir(old_root.get()) < 0) return fail(Error::from_errno(errno, "fchdir", "old root"));
+  // Keep the unmount from propagating to the host, then detach the old root.
   TRY(sys::mount(nullptr, ".", nullptr, MS_SLAVE | MS_REC, nullptr, "old root as slave"));
   TRY(sys::umount2(".", MNT_DETACH));
   if (::chdir("/") < 0) return fail(Error::from_errno(errno, "chdir", "/"));
