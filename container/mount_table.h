@@ -1,0 +1,33 @@
+// The mount table as /proc/self/mountinfo shows it: which mount holds a path, whether it is shared,
+// which procfs and sysfs mounts exist. Parsing is pure, so it is tested against fixtures.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+
+namespace hull::container {
+
+struct MountEntry {
+  std::string root;         // the mount's root inside its filesystem ("/" for a full mount)
+  std::string mount_point;  // unescaped (\040 -> ' '), as the reader's root sees it
+  std::string fstype;
+  bool shared = false;  // an optional field "shared:N": a member of a peer group
+};
+
+// Parses mountinfo(5) text, in its order (a mount listed later may cover an earlier one). A
+// line without the " - " separator or with too few fields is an error naming the line.
+base::Result<std::vector<MountEntry>> parse_mount_table(std::string_view mountinfo);
+// parse_mount_table of /proc/self/mountinfo.
+base::Result<std::vector<MountEntry>> read_mount_table();
+
+// True if `path` is `dir` or lies below it, comparing whole components ("/a/bc" is not below
+// "/a/b"). Both are absolute and clean.
+bool is_at_or_below(std::string_view path, std::string_view dir);
+// The mount that holds `path` (absolute, clean, symlink-free): the longest mount point at or
+// above it; of equal ones the last listed, which covers the others. Null if there is none.
+const MountEntry* mount_holding(const std::vector<MountEntry>& table, std::string_view path);
+
+}  // namespace hull::container
