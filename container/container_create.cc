@@ -20,6 +20,7 @@
 #include "container/hooks.h"
 #include "container/idmapped_mounts.h"
 #include "container/init.h"
+#include "container/mount_trees.h"
 #include "nsexec/bootstrap.h"
 #include "sys/file.h"
 #include "sys/ns.h"
@@ -371,8 +372,10 @@ Result<Container> Container::create(const CreateOptions& opts) {
 
   auto handshake = [&]() -> Result<> {
     if (new_userns) TRY(write_id_maps(init.pid(), boot));
-    // Idmapped trees are built here, on the host, where MOUNT_ATTR_IDMAP is allowed.
-    for (auto& t : TRY(build_idmapped_trees(*config, init.pid()))) {
+    // Bind trees are built here, on the host (container/mount_trees.h): idmapped ones, and with a
+    // user namespace all of them, whose sources the container's mapped root may not reach.
+    bool all_binds = (new_userns || !userns_path.empty()) && ::geteuid() == 0;
+    for (auto& t : TRY(build_mount_trees(*config, init.pid(), *rootfs, all_binds))) {
       int fd = t.tree.get();
       TRY(sys::send_with_fds(sync.first, fmt::format("{}{}", kMsgMountTree, t.mount_index),
                              std::span<const int>(&fd, 1), "init sync socket"));

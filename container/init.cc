@@ -34,7 +34,7 @@ Result<std::string> expect(int fd, char type, const char* what) {
   return msg.data.substr(1);
 }
 
-// The idmapped trees (kMsgMountTree, one fd each), then the bootstrap message.
+// The parent's bind trees (kMsgMountTree, one fd each), then the bootstrap message.
 Result<std::string> receive_bootstrap(InitContext& ctx) {
   for (;;) {
     auto msg = TRY(sys::recv_with_fds(ctx.sync_fd, 1 << 20, "sync socket"));
@@ -46,7 +46,7 @@ Result<std::string> receive_bootstrap(InitContext& ctx) {
     if (msg.data[0] != kMsgMountTree || msg.fds.size() != 1 || ec != std::errc() ||
         end != msg.data.data() + msg.data.size())
       return fail(Error::protocol(fmt::format("sync socket: expected the bootstrap message, got '{}'", msg.data[0])));
-    ctx.idmapped_trees[index] = std::move(msg.fds[0]);
+    ctx.mount_trees[index] = std::move(msg.fds[0]);
   }
 }
 

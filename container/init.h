@@ -2,8 +2,8 @@
 //
 // The parent (container/create.cc) clones the child into the new namespaces and then talks to it
 // over a SOCK_SEQPACKET socketpair, one record per packet:
-//   parent -> child  'M' + mount index, with one fd: an idmapped tree (container/idmapped_mounts.h),
-//                    zero or more of these, before
+//   parent -> child  'M' + mount index, with one fd: a bind tree the parent built
+//                    (container/mount_trees.h), zero or more of these, before
 //   parent -> child  'B' + bootstrap message (nsexec/bootstrap.h): namespaces to join, oom score
 //   child  -> parent 'H'  mounts are ready: run prestart/createRuntime hooks now
 //   parent -> child  'h'  hooks done
@@ -93,7 +93,8 @@ struct InitContext {
   sys::UniqueFd console_slave;  // the pty slave when process.terminal
   int report_fd = -1;           // where a failure goes: sync_fd, then start's connection
   bool setgroups_denied = false;
-  std::map<size_t, sys::UniqueFd> idmapped_trees;  // by index in config->mounts (kMsgMountTree)
+  std::map<size_t, sys::UniqueFd> mount_trees;  // by index in config->mounts (kMsgMountTree)
+  std::vector<sys::UniqueFd> read_only_later;   // attached mounts finalize_rootfs makes read-only
 };
 
 // Runs the whole init sequence and execs; on failure reports 'E' on sync_fd and exits.
@@ -103,6 +104,9 @@ struct InitContext {
 // or every CPU the cpuset allows, dropping an affinity inherited from hull's caller (`taskset -c
 // 0 hull run`), as runc does. The reset is best effort; a bad final affinity is an error.
 base::Result<> set_final_affinity(const InitContext& ctx);
+// What the rootfs code refuses before clone: an unknown rootfsPropagation; maskedPaths or
+// readonlyPaths without a mount namespace (runc's wording).
+base::Result<> check_rootfs_config(const Config& cfg);
 // Pieces of init_main, in order (container/rootfs.cc, container/init_process.cc).
 base::Result<> prepare_rootfs(InitContext& ctx);
 base::Result<> finalize_rootfs(InitContext& ctx);

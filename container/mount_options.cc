@@ -73,6 +73,23 @@ std::vector<std::string> known_mount_options() {
   return out;
 }
 
+bool is_read_only_later(const Mount& m, const MountOptions& o) {
+  return !o.bind && (o.attr_set & MOUNT_ATTR_RDONLY) &&
+         (m.type == "tmpfs" || m.destination == "/dev" || m.destination == "/dev/");
+}
+
+unsigned long Propagation::mount_flags() const {
+  return static_cast<unsigned long>(type) | (recursive ? static_cast<unsigned long>(MS_REC) : 0UL);
+}
+
+base::Result<Propagation> parse_rootfs_propagation(const std::string& name) {
+  if (name.empty()) return Propagation{MS_SLAVE, true};
+  for (const auto& p : kPropagation)
+    if (p.name == name) return Propagation{p.type, p.recursive};
+  return base::fail(base::Error::invalid(
+      fmt::format(".linux.rootfsPropagation: unknown value \"{}\"", name)));
+}
+
 base::Result<MountOptions> parse_mount_options(const Mount& m) {
   MountOptions out;
   out.bind = m.type == "bind";

@@ -25,6 +25,20 @@ struct MountOptions {
 // `type` "bind" or a "bind"/"rbind" option makes a bind mount.
 base::Result<MountOptions> parse_mount_options(const Mount& m);
 
+// A mount created writable and made read-only only at the end (finalize_rootfs), as runc does: a
+// read-only tmpfs, or a read-only filesystem on /dev, still needs mount points, device nodes and
+// links made in it. Bind mounts are read-only from the start.
+bool is_read_only_later(const Mount& m, const MountOptions& o);
+
+struct Propagation {
+  uint64_t type = 0;  // MS_SLAVE, MS_PRIVATE, MS_SHARED or MS_UNBINDABLE
+  bool recursive = false;
+  unsigned long mount_flags() const;  // for mount(2): the type, | MS_REC if recursive
+};
+// linux.rootfsPropagation: a propagation option's name, or "" for runc's default, rslave. An
+// unknown name is an InvalidArgument error naming the field.
+base::Result<Propagation> parse_rootfs_propagation(const std::string& name);
+
 // Every option parse_mount_options understands itself (sorted); anything else on a mount that is
 // not a bind mount goes to the filesystem (fsconfig). For `hull features`.
 std::vector<std::string> known_mount_options();

@@ -26,9 +26,10 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
 std::string unescape(std::string_view s) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' &&
-        s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
-      out.push_back(static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
+    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' && s[i + 2] >= '0' &&
+        s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+      out.push_back(
+          static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
       i += 3;
     } else {
       out.push_back(s[i]);
@@ -46,8 +47,9 @@ Result<std::vector<MountEntry>> parse_mount_table(std::string_view mountinfo) {
     size_t dash = line.find(" - ");
     // id, parent id, major:minor, root, mount point, options, optional fields...
     std::vector<std::string_view> pre = split(line.substr(0, dash), ' ');
-    std::vector<std::string_view> post =
-        dash == std::string_view::npos ? std::vector<std::string_view>{} : split(line.substr(dash + 3), ' ');
+    std::vector<std::string_view> post = dash == std::string_view::npos
+                                             ? std::vector<std::string_view>{}
+                                             : split(line.substr(dash + 3), ' ');
     if (pre.size() < 6 || post.empty() || post[0].empty())
       return fail(Error::protocol(fmt::format("mountinfo: malformed line \"{}\"", line)));
     MountEntry e;

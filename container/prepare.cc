@@ -89,6 +89,7 @@ Result<PreparedProcess> prepare_process(const Config& cfg, const Process& p) {
   PreparedProcess out;
   if (p.args.empty()) return fail(Error::invalid(".process.args: must not be empty"));
   TRY(check_proc_mounts(cfg.mounts));
+  TRY(check_rootfs_config(cfg));
   out.rlimits = TRY(security::prepare_rlimits(p.rlimits));
   out.last_cap = security::last_cap();
   out.caps = TRY(security::resolve_capabilities(p.capabilities.value_or(Capabilities{}), out.last_cap));

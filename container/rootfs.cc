@@ -13,6 +13,7 @@
 #include "container/idmapped_mounts.h"
 #include "container/init.h"
 #include "container/mount_options.h"
+#include "container/mount_table.h"
 #include "container/rootfs_path.h"
 #include "sys/file.h"
 #include "sys/mount.h"
@@ -30,16 +31,10 @@ using sys::UniqueFd;
 
 namespace {
 
-Result<unsigned long> root_propagation(const std::string& name) {
-  if (name.empty() || name == "rslave") return MS_SLAVE | MS_REC;
-  if (name == "slave") return MS_SLAVE;
-  if (name == "rprivate") return MS_PRIVATE | MS_REC;
-  if (name == "private") return MS_PRIVATE;
-  if (name == "rshared") return MS_SHARED | MS_REC;
-  if (name == "shared") return MS_SHARED;
-  if (name == "runbindable") return MS_UNBINDABLE | MS_REC;
-  if (name == "unbindable") return MS_UNBINDABLE;
-  return fail(Error::invalid(fmt::format(".linux.rootfsPropagation: unknown value \"{}\"", name)));
+// Whether init has a mount namespace of its own (new, or joined by path). Without one, every mount
+// lands in the caller's namespace, which is the host's.
+bool has_mount_ns(const InitContext& ctx) {
+  return ((ctx.clone_flags | ctx.joined_flags) & CLONE_NEWNS) != 0;
 }
 
 std::string describe(const Mount& m) {
@@ -47,37 +42,43 @@ std::string describe(const Mount& m) {
                      m.destination);
 }
 
-Result<> attach(UniqueFd mnt, const MountOptions& o, FdRef target, const std::string& what) {
+Result<> attach(FdRef mnt, const MountOptions& o, FdRef target, const std::string& what) {
   if (o.propagation != 0)
     TRY(sys::mount_setattr(mnt, "", 0, 0, o.propagation, o.propagation_recursive, what));
   return sys::move_mount(mnt, target, what);
 }
 
-Result<> mount_bind(FdRef root, const Mount& m, const MountOptions& o) {
+Result<> mount_bind(const InitContext& ctx, FdRef root, const Mount& m, const MountOptions& o) {
   std::string what = fmt::format("bind {} on {}", m.source, m.destination);
-  struct stat st = TRY(sys::fstatat(AT_FDCWD, m.source, 0).map_error(base::context(what)));
+  UniqueFd source = TRY(open_bind_source(m.source, ctx.rootfs).map_error(base::context(what)));
+  struct stat st = TRY(sys::fstat(source, what));
   UniqueFd target = TRY(ensure_in_root(root, m.destination,
                                        S_ISDIR(st.st_mode) ? PathKind::Directory : PathKind::File));
-  UniqueFd tree = TRY(sys::open_tree_clone(AT_FDCWD, m.source, o.recursive, what));
+  UniqueFd tree = TRY(sys::open_tree_clone(source, "", o.recursive, what));
   if (o.attr_set != 0 || o.attr_clr != 0)
     TRY(sys::mount_setattr(tree, "", o.attr_set, o.attr_clr, 0, o.recursive, what));
-  return attach(std::move(tree), o, target, what);
+  return attach(tree, o, target, what);
 }
 
-// A tree the parent built (container/idmapped_mounts.h): idmapped and with its attributes set.
+// A tree the parent built (container/mount_trees.h): idmapped or not, with its attributes set.
 Result<> mount_prepared_bind(FdRef root, const Mount& m, const MountOptions& o, UniqueFd tree) {
-  std::string what = fmt::format("idmapped bind {} on {}", m.source, m.destination);
+  std::string what = fmt::format("bind {} on {}", m.source, m.destination);
   struct stat st = TRY(sys::fstatat(tree, "", AT_EMPTY_PATH).map_error(base::context(what)));
   UniqueFd target = TRY(ensure_in_root(root, m.destination,
                                        S_ISDIR(st.st_mode) ? PathKind::Directory : PathKind::File));
-  return attach(std::move(tree), o, target, what);
+  return attach(tree, o, target, what);
 }
 
-Result<> mount_fs(FdRef root, const Mount& m, const MountOptions& o) {
+Result<> mount_fs(InitContext& ctx, FdRef root, const Mount& m, const MountOptions& o) {
   std::string what = describe(m);
   UniqueFd target = TRY(ensure_in_root(root, m.destination, PathKind::Directory));
-  UniqueFd mnt = TRY(sys::fs_mount(m.type, m.source, o.fs_options, o.attr_set, what));
-  return attach(std::move(mnt), o, target, what);
+  bool later = is_read_only_later(m, o);
+  uint64_t attr = later ? o.attr_set & ~static_cast<uint64_t>(MOUNT_ATTR_RDONLY) : o.attr_set;
+  UniqueFd mnt = TRY(sys::fs_mount(m.type, m.source, o.fs_options, attr, what));
+  TRY(attach(mnt, o, target, what));
+  // The fd still names the attached mount: finalize_rootfs makes it read-only through it.
+  if (later) ctx.read_only_later.push_back(std::move(mnt));
+  return {};
 }
 
 // A "cgroup" mount: on v1/hybrid hosts a tmpfs holding one mount per hierarchy, as runc does; on
@@ -147,15 +148,13 @@ Result<> mount_cgroups(InitContext& ctx, FdRef root, const Mount& m, const Mount
 Result<> mount_one(InitContext& ctx, FdRef root, size_t index) {
   const Mount& m = ctx.config->mounts[index];
   MountOptions o = TRY(parse_mount_options(m));
-  if (is_idmapped(m, o)) {
-    auto it = ctx.idmapped_trees.find(index);
-    if (it == ctx.idmapped_trees.end())
-      return fail(Error::protocol("the parent sent no idmapped tree for this mount"));
+  if (auto it = ctx.mount_trees.find(index); it != ctx.mount_trees.end())
     return mount_prepared_bind(root, m, o, std::move(it->second));
-  }
+  if (is_idmapped(m, o))
+    return fail(Error::protocol("the parent sent no idmapped tree for this mount"));
   if (m.type == "cgroup" || m.type == "cgroup2") return mount_cgroups(ctx, root, m, o);
-  if (o.bind) return mount_bind(root, m, o);
-  return mount_fs(root, m, o);
+  if (o.bind) return mount_bind(ctx, root, m, o);
+  return mount_fs(ctx, root, m, o);
 }
 
 struct DefaultDevice {
@@ -259,21 +258,60 @@ Result<> setup_console(InitContext& ctx, FdRef root) {
   return {};
 }
 
+namespace {
+
+// The mount holding the rootfs must not be shared (runc's rootfsParentMountPrivate): the rootfs
+// bind below would join its peer group, so that the bind and every mount made on it propagated
+// to the host, and pivot_root(2) refuses a new root whose parent mount is shared. Only that one
+// mount changes; a shared rootfsPropagation still holds for the others.
+Result<> make_rootfs_parent_private(const std::string& rootfs) {
+  auto table = TRY(read_mount_table());
+  const MountEntry* parent = mount_holding(table, rootfs);
+  if (parent == nullptr)
+    return fail(Error::not_found("no mount in mountinfo holds the rootfs " + rootfs));
+  if (!parent->shared) return {};
+  return sys::mount(nullptr, parent->mount_point.c_str(), nullptr, MS_PRIVATE, nullptr,
+                    "private propagation of the rootfs' mount " + parent->mount_point);
+}
+
+}  // namespace
+
+Result<> check_rootfs_config(const Config& cfg) {
+  if (!cfg.linux) return {};
+  (void)TRY(parse_rootfs_propagation(cfg.linux->rootfs_propagation));
+  bool mount_ns = false;
+  for (const auto& ns : cfg.linux->namespaces) mount_ns |= ns.type == NamespaceType::Mount;
+  // Masks and read-only binds over /proc and /sys would be made in the caller's namespace.
+  if (!mount_ns && (!cfg.linux->masked_paths.empty() || !cfg.linux->readonly_paths.empty()))
+    return fail(Error::invalid(fmt::format(
+        ".linux.{}: unable to restrict sys entries without a private MNT namespace",
+        cfg.linux->masked_paths.empty() ? "readonlyPaths" : "maskedPaths")));
+  return {};
+}
+
 Result<> prepare_rootfs(InitContext& ctx) {
   const Config& cfg = *ctx.config;
-  unsigned long prop = TRY(root_propagation(cfg.linux ? cfg.linux->rootfs_propagation : ""));
-  // Nothing mounted from here on may propagate back to the host.
-  TRY(sys::mount(nullptr, "/", nullptr, (prop & MS_SHARED) ? (MS_SLAVE | MS_REC) : prop, nullptr,
-                 "/ propagation"));
-  // pivot_root needs the new root to be a mount point.
-  TRY(sys::mount(ctx.rootfs.c_str(), ctx.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr,
-                 "bind rootfs " + ctx.rootfs));
+  if (has_mount_ns(ctx)) {
+    Propagation prop =
+        TRY(parse_rootfs_propagation(cfg.linux ? cfg.linux->rootfs_propagation : ""));
+    // The container's namespace is a copy of the host's: rslave (the default) lets host mounts
+    // reach the container and nothing flow back; rshared lets mounts under shared binds flow back
+    // (Kubernetes' Bidirectional).
+    TRY(sys::mount(nullptr, "/", nullptr, prop.mount_flags(), nullptr, "/ propagation"));
+    TRY(make_rootfs_parent_private(ctx.rootfs));
+    // pivot_root needs the new root to be a mount point.
+    TRY(sys::mount(ctx.rootfs.c_str(), ctx.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr,
+                   "bind rootfs " + ctx.rootfs));
+  }
+  // Without a mount namespace the mounts below land in the caller's namespace, as with runc; the
+  // propagation of its /, a bind over the rootfs and pivot_root would change the host itself, so
+  // they are skipped and finalize_rootfs chroots instead.
   ctx.root_fd = TRY(sys::open(ctx.rootfs, O_PATH | O_DIRECTORY));
   for (size_t i = 0; i < cfg.mounts.size(); ++i) {
     auto r = mount_one(ctx, ctx.root_fd, i);
     if (!r.has_value()) return fail(std::move(r).error().context(fmt::format(".mounts[{}]", i)));
   }
-  ctx.idmapped_trees.clear();  // all attached by now
+  ctx.mount_trees.clear();  // all attached by now
   TRY(setup_dev(ctx, ctx.root_fd));
   if (ctx.process->terminal) {
     if (ctx.console_fd < 0)
@@ -336,6 +374,34 @@ Result<> readonly_paths(const std::vector<std::string>& paths, FdRef root) {
   return {};
 }
 
+// --no-pivot leaves the old root in the container's namespace, unreachable by path but there: the
+// kernel lets a new user namespace mount procfs or sysfs while a full, uncovered mount of it
+// exists in the namespace (mount_too_revealing), and that would be the host's, without the masks.
+// So every full procfs and sysfs mount outside the rootfs is detached, or covered by a tmpfs where
+// it cannot be (locked in a user namespace), as runc's msMoveRoot does.
+Result<> hide_host_proc_and_sys(const std::string& rootfs) {
+  auto table = TRY(read_mount_table());
+  for (const auto& m : table) {
+    bool proc_or_sys = m.fstype == "proc" || m.fstype == "sysfs";
+    if (m.root != "/" || !proc_or_sys || is_at_or_below(m.mount_point, rootfs)) continue;
+    const std::string what = fmt::format("hiding the host's {} on {}", m.fstype, m.mount_point);
+    // A slave first, so that the unmount cannot propagate to the host.
+    auto slave =
+        sys::mount(nullptr, m.mount_point.c_str(), nullptr, MS_SLAVE | MS_REC, nullptr, what);
+    if (!slave.has_value()) {
+      // Gone with a mount detached before it (ENOENT), or no longer a mount point (EINVAL).
+      if (slave.error().errno_code() == ENOENT || slave.error().errno_code() == EINVAL) continue;
+      return fail(std::move(slave).error());
+    }
+    auto gone = sys::umount2(m.mount_point, MNT_DETACH);
+    if (gone.has_value()) continue;
+    if (gone.error().errno_code() != EINVAL && gone.error().errno_code() != EPERM)
+      return fail(std::move(gone).error().context(what));
+    TRY(sys::mount("tmpfs", m.mount_point.c_str(), "tmpfs", 0, nullptr, what));
+  }
+  return {};
+}
+
 // Stdio on the host's /dev/null is switched to the container's own node, as runc's
 // reOpenDevNull does: the host's mount must not leak in, and criu cannot checkpoint a descriptor
 // whose mount is outside the container ("Can't lookup mount=N for fd=0 path=/dev/null").
@@ -364,8 +430,17 @@ Result<> reopen_dev_null(FdRef root) {
 
 Result<> finalize_rootfs(InitContext& ctx) {
   const Config& cfg = *ctx.config;
-  if (ctx.no_pivot) {
-    // MS_MOVE the rootfs over / and chroot into it; for hosts whose / cannot be pivoted (ramfs).
+  if (!has_mount_ns(ctx)) {
+    // The caller's namespace: its root must not move (pivot_root or MS_MOVE over its / would move
+    // the root of every process on the host). chroot, as runc does.
+    TRY(sys::fchdir(ctx.root_fd, ctx.rootfs));
+    TRY(sys::chroot("."));
+  } else if (ctx.no_pivot) {
+    // For hosts whose / cannot be pivoted (ramfs): MS_MOVE the rootfs over / and chroot into it.
+    // The old root stays in the namespace, so its procfs and sysfs are hidden first.
+    TRY(hide_host_proc_and_sys(ctx.rootfs));
+    // A shared / would pass the move on to its peers, the host's / among them.
+    TRY(sys::mount(nullptr, "/", nullptr, MS_SLAVE, nullptr, "/ as slave"));
     TRY(sys::fchdir(ctx.root_fd, ctx.rootfs));
     TRY(sys::mount(ctx.rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr, "move rootfs to /"));
     TRY(sys::chroot("."));
@@ -380,13 +455,19 @@ Result<> finalize_rootfs(InitContext& ctx) {
     TRY(readonly_paths(cfg.linux->readonly_paths, ctx.root_fd));
   }
   TRY(reopen_dev_null(ctx.root_fd));
-  if (cfg.root && cfg.root->readonly) {
-    // A missing cwd is created while / is still writable, as runc does in prepareRootfs.
+  // Without a mount namespace / is a host mount: root.readonly is ignored, as runc ignores it.
+  bool read_only_root = cfg.root && cfg.root->readonly && has_mount_ns(ctx);
+  if (read_only_root || !ctx.read_only_later.empty()) {
+    // A missing cwd is created while it can be, as runc does in prepareRootfs.
     if (ctx.process && !ctx.process->cwd.empty())
       (void)TRY(ensure_in_root(ctx.root_fd, ctx.process->cwd, PathKind::Directory)
                     .map_error(base::context("process.cwd " + ctx.process->cwd)));
-    TRY(sys::mount_setattr(ctx.root_fd, "", MOUNT_ATTR_RDONLY, 0, 0, false, "read-only /"));
   }
+  for (const auto& mnt : ctx.read_only_later)
+    TRY(sys::mount_setattr(mnt, "", MOUNT_ATTR_RDONLY, 0, 0, false, "read-only mount"));
+  ctx.read_only_later.clear();
+  if (read_only_root)
+    TRY(sys::mount_setattr(ctx.root_fd, "", MOUNT_ATTR_RDONLY, 0, 0, false, "read-only /"));
   return {};
 }
 

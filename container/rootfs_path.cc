@@ -5,7 +5,10 @@
 #include <sys/stat.h>
 
 #include <cerrno>
+#include <string_view>
+#include <vector>
 
+#include "container/mount_table.h"
 #include "sys/file.h"
 #include "sys/mount.h"
 
@@ -36,6 +39,28 @@ std::string clean(const std::string& path) {
       }
     }
     i = j;
+  }
+  return out.empty() ? "/" : out;
+}
+
+// `path` with "..", "." and "//" resolved lexically (Go's filepath.Clean).
+std::string clean_dot_dot(const std::string& path) {
+  std::vector<std::string_view> parts;
+  std::string_view rest = path;
+  while (!rest.empty()) {
+    size_t slash = rest.find('/');
+    std::string_view comp = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
+    if (comp == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!comp.empty() && comp != ".") {
+      parts.push_back(comp);
+    }
+  }
+  std::string out;
+  for (auto p : parts) {
+    out += '/';
+    out += p;
   }
   return out.empty() ? "/" : out;
 }
@@ -107,6 +132,19 @@ Result<std::string> resolve_in_root(FdRef root, const std::string& path) {
       (target.size() > root_path.size() && target[root_path.size()] != '/'))
     return fail(Error::from_errno(EXDEV, "resolve in container root", path));
   return clean(target.substr(root_path.size()) + rest);
+}
+
+Result<UniqueFd> open_bind_source(const std::string& source, const std::string& rootfs) {
+  std::string absolute = source;
+  if (source.empty() || source[0] != '/') absolute = TRY(sys::getcwd()) + "/" + source;
+  const std::string root = clean(rootfs);
+  for (const std::string& form : {clean(absolute), clean_dot_dot(absolute)}) {
+    if (!is_at_or_below(form, root)) continue;
+    UniqueFd root_fd = TRY(sys::open(root, O_PATH | O_DIRECTORY));
+    std::string inside = root == "/" ? form : form.substr(root.size());
+    return sys::openat2(root_fd, inside.empty() ? "/" : inside, O_PATH, kInRoot);
+  }
+  return sys::open(source, O_PATH);
 }
 
 }  // namespace hull::container

@@ -24,4 +24,11 @@ base::Result<sys::UniqueFd> ensure_in_root(sys::FdRef root, const std::string& p
 // is. This is where a mount on `path` lands, so the name the kernel (and criu) give it.
 base::Result<std::string> resolve_in_root(sys::FdRef root, const std::string& path);
 
+// Opens a bind mount's source (O_PATH): a host path, relative ones from the working directory
+// (the bundle). A source that lies in `rootfs` (absolute, symlink-free) is resolved inside it like
+// a container path: the rootfs is the image's, and a symlink in it must not lead whoever opens
+// the source (init, or the parent as host root) out to the host. "In the rootfs" is judged on
+// the path as written and on its lexically cleaned form, so ".." cannot hide it.
+base::Result<sys::UniqueFd> open_bind_source(const std::string& source, const std::string& rootfs);
+
 }  // namespace hull::container

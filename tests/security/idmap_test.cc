@@ -180,7 +180,8 @@ TEST_F(IdmapTest, RefusalsLeaveNothingBehind) {
     auto b = bundle("true", true);
     b->edit("c['mounts'].append({'destination': '/mnt/idm', 'type': 'bind', 'source': '" + m_src +
             "/missing', 'options': ['bind', 'idmap']})");
-    expect_refused(*b, "idmap-missing", "open_tree idmapped bind " + m_src + "/missing on /mnt/idm: No such file or directory");
+    expect_refused(*b, "idmap-missing", "bind " + m_src + "/missing on /mnt/idm: open " + m_src +
+                                            "/missing: No such file or directory");
   }
   {
     // A mapping the kernel refuses (size 0): the user namespace helper must be gone too.

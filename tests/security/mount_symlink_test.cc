@@ -2,7 +2,8 @@
 // every mount target, device, console and masked path is opened inside the rootfs with
 // openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) and mounted through its fd, so a symlink
 // planted (or swapped in mid-create) in the rootfs cannot lead a mount to the host, and the
-// /dev/null bound over masked paths must be the real char device 1:3.
+// /dev/null bound over masked paths must be the real char device 1:3. Bind sources that lie in the
+// rootfs are resolved inside it the same way.
 //
 // A mount that escaped the rootfs would land on a host path in the container's mount namespace:
 // invisible in the container after pivot_root. So the tests mark each tmpfs with a unique source
@@ -147,6 +148,40 @@ TEST_F(MountSymlinkTest, RacingSymlinkSwapper) {
   swapper.join();
   RecordProperty("ran", ran);
   RecordProperty("refused", refused);
+  expect_host_untouched();
+}
+
+// A bind source inside the rootfs resolves inside it (open_bind_source, container/rootfs_path.h):
+// the image's symlink to a host dir binds the rootfs's own twin of that path, never the host dir,
+// whether init opens the source (root) or the parent does (user namespace, as host root). Named
+// relative to the bundle and absolutely. Checked to fail without it: as root the container
+// listed the host dir ("keep"); with a user namespace and the parent opening sources, too.
+TEST_F(MountSymlinkTest, BindSourceSymlinkInRootfsStaysInside) {
+  for (bool userns : {false, true}) {
+    for (bool relative : {true, false}) {
+      SCOPED_TRACE(std::string(userns ? "user namespace" : "root") +
+                   (relative ? ", relative" : ", absolute"));
+      Bundle b({"/bin/sh", "-c", "ls /mnt; echo done"});
+      ASSERT_EQ(::chmod(b.dir().c_str(), 0755), 0);
+      ASSERT_EQ(::mkdir((b.rootfs() + "/mnt").c_str(), 0755), 0);
+      ASSERT_EQ(::symlink(m_host.path().c_str(), (b.rootfs() + "/evil").c_str()), 0);
+      ASSERT_EQ(run_command({"/bin/mkdir", "-p", b.rootfs() + m_host.path()}).exit_code, 0);
+      ASSERT_TRUE(write_text(b.rootfs() + m_host.path() + "/twin", "in the rootfs"));
+      std::string source = relative ? "rootfs/evil" : b.rootfs() + "/evil";
+      std::string edit = "c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '" +
+                         source + "', 'options': ['rbind']})\n";
+      if (userns)
+        edit +=
+            "c['linux']['namespaces'].append({'type': 'user'})\n"
+            "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n"
+            "c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n";
+      b.edit(edit);
+      RunResult r = hull({"run", "--bundle", b.dir(), track("bind-src-" + std::to_string(userns) +
+                                                              std::to_string(relative))});
+      EXPECT_EQ(r.exit_code, 0) << r.err;
+      EXPECT_EQ(r.out, "twin\ndone\n");
+    }
+  }
   expect_host_untouched();
 }
 

@@ -133,6 +133,32 @@ TEST(UsernsTest, JoinsAUserNamespaceByPath) {
   EXPECT_FALSE(std::filesystem::exists(h.root() + "/" + bad_id));
 }
 
+// Bind sources are opened by the parent on the host (container/mount_trees.h), as runc does: a
+// source the mapped root cannot reach (here behind a 0700 directory, as mkdtemp makes them) still
+// mounts, and with its options. Checked to fail before: "bind ... on /mnt: stat ...: Permission
+// denied (EACCES)".
+TEST(UsernsTest, BindSourceOutOfTheMappedRootsReachIsMounted) {
+  Hull h;
+  TempDir secret;  // 0700, root's
+  const std::string vol = secret.path() + "/vol";
+  ASSERT_EQ(::mkdir(vol.c_str(), 0755), 0);
+  ASSERT_TRUE(write_text(vol + "/f", "host-data\n"));
+  Bundle b({"/bin/sh", "-c", "cat /mnt/f; touch /mnt/g 2>/dev/null || echo read-only"});
+  ASSERT_EQ(::chmod(b.dir().c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir((b.rootfs() + "/mnt").c_str(), 0755), 0);
+  b.edit("c['linux']['namespaces'].append({'type': 'user'})\n"
+         "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n"
+         "c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n"
+         "c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '" + vol +
+         "', 'options': ['rbind', 'ro']})");
+  const std::string id = unique_id("userns-bind");
+  RunResult r = h({"run", "--bundle", b.dir(), id});
+  (void)h({"delete", "--force", id});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "host-data\nread-only\n");
+  EXPECT_FALSE(std::filesystem::exists(vol + "/g"));
+}
+
 constexpr const char* kUser = "hullsec";
 bool g_created_user = false;
 
