@@ -4,7 +4,8 @@ import importlib.util
 import os
 import tempfile
 import unittest
-import xml.etree.ElementTree as ET
+
+from tools import junit_main
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("count_results",
@@ -150,29 +151,5 @@ class TallyTest(unittest.TestCase):
         self.assertEqual(cr.main(["total", "--tally", self.tally]), 0)
 
 
-def write_junit(result, path):
-    """Writes one testcase per test to Bazel's XML_OUTPUT_FILE, so each case is counted."""
-    bad = {t.id(): kind for kind, items in (("failure", result.failures), ("error", result.errors))
-           for t, _ in items}
-    suites = ET.Element("testsuites")
-    suite = ET.SubElement(suites, "testsuite", name="count_results_test")
-    for test_id in result.test_ids:
-        cls, _, name = test_id.rpartition(".")
-        case = ET.SubElement(suite, "testcase", name=name, classname=cls, status="run")
-        if test_id in bad:
-            ET.SubElement(case, bad[test_id], message=bad[test_id])
-    ET.ElementTree(suites).write(path, encoding="UTF-8", xml_declaration=True)
-
-
-class _RecordingResult(unittest.TextTestResult):
-    def startTest(self, test):
-        super().startTest(test)
-        self.test_ids = getattr(self, "test_ids", []) + [test.id()]
-
-
 if __name__ == "__main__":
-    program = unittest.main(exit=False,
-                            testRunner=unittest.TextTestRunner(resultclass=_RecordingResult))
-    if os.environ.get("XML_OUTPUT_FILE"):
-        write_junit(program.result, os.environ["XML_OUTPUT_FILE"])
-    raise SystemExit(0 if program.result.wasSuccessful() else 1)
+    junit_main.main("count_results_test")
