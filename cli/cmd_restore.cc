@@ -35,6 +35,7 @@ Result<int> cmd_restore(Globals& g, Argv argv) {
   container::RestoreOptions o;
   o.root = g.root;
   o.id = TRY(require_id(a.positional(), "restore"));
+  std::optional<std::string> pid_file = TRY(pid_file_flag(a));
   o.bundle = a.get_or("bundle", ".");
   o.criu_path = g.criu;
   o.image_path = a.has("image-path") ? a.get_or("image-path", "") : TRY(default_image_path());
@@ -55,8 +56,8 @@ Result<int> cmd_restore(Globals& g, Argv argv) {
   if (!restored.has_value())
     return fail(std::move(restored).error().context(fmt::format("restore \"{}\"", o.id)));
   Container c = std::move(*restored);
-  if (auto pf = a.get("pid-file")) {
-    auto written = write_pid_file(*pf, c.state().init_pid);
+  if (pid_file) {
+    auto written = write_pid_file(*pid_file, c.state().init_pid);
     if (!written.has_value()) {
       (void)c.destroy(true);
       return fail(std::move(written).error());

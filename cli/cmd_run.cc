@@ -65,6 +65,7 @@ Result<bool> wants_terminal(const std::string& bundle) {
 Result<int> create_or_run(Globals& g, Argv argv, bool run) {
   Args a = TRY(parse_args(argv, kCreateFlags));
   container::CreateOptions o = TRY(create_options(g, a, run ? "run" : "create"));
+  std::optional<std::string> pid_file = TRY(pid_file_flag(a));
   // The process that enters the container runs from a sealed copy of hull (CVE-2019-5736).
   TRY(container::security::ensure_sealed_self());
   bool foreground = run && !a.has("detach");
@@ -78,7 +79,14 @@ Result<int> create_or_run(Globals& g, Argv argv, bool run) {
   auto created = container::Container::create(o);
   if (!created.has_value()) return fail(std::move(created).error().context(fmt::format("{} \"{}\"", g.command, o.id)));
   container::Container c = std::move(*created);
-  if (auto pf = a.get("pid-file")) TRY(write_pid_file(*pf, c.state().init_pid));
+  if (pid_file) {
+    // As runc: a container whose pid could not be reported is not left behind.
+    auto written = write_pid_file(*pid_file, c.state().init_pid);
+    if (!written.has_value()) {
+      (void)c.destroy(true);
+      return fail(std::move(written).error().context(fmt::format("{} \"{}\"", g.command, o.id)));
+    }
+  }
   if (!run) return 0;
   auto started = c.start();
   if (!started.has_value()) {

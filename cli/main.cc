@@ -74,6 +74,15 @@ int real_main(int argc, char** argv) {
     return 1;
   }
   g.root = parsed->get_or("root", g.root);
+  // runc's reviseRootDir: `create` chdirs into the bundle, so a relative root is fixed here.
+  if (!g.root.empty() && g.root[0] != '/') {
+    auto cwd = sys::getcwd();
+    if (!cwd.has_value()) {
+      fmt::print(stderr, "--root {}: {}\n", g.root, cwd.error().message());
+      return 1;
+    }
+    g.root = *cwd + "/" + g.root;
+  }
   g.log_path = parsed->get_or("log", "");
   g.log_format = parsed->get_or("log-format", "text");
   g.criu = parsed->get_or("criu", "criu");
