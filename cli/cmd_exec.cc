@@ -1,4 +1,7 @@
 // hull exec [--process F | ARGS...] ID: a new process in a running container.
+#include <algorithm>
+#include <map>
+
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "cli/pid_file.h"
@@ -39,7 +42,8 @@ Result<container::Process> build_process(const Args& a, const container::Config&
   container::Process p = cfg.process.value_or(container::Process{});
   const auto& pos = a.positional();
   p.args.assign(pos.begin() + 1, pos.end());
-  if (p.args.empty()) return fail(Error::invalid("exec: no command given: need ARGS or --process"));
+  if (p.args.empty())
+    return fail(Error::invalid("process args cannot be empty: give ARGS or --process"));
   p.terminal = a.has("tty");
   if (auto cwd = a.get("cwd")) p.cwd = *cwd;
   for (const auto& e : a.all("env")) p.env.push_back(e);
@@ -64,29 +68,64 @@ Result<container::Process> build_process(const Args& a, const container::Config&
   return p;
 }
 
+// runc's getSubCgroupPaths: each --cgroup is `path` (alone: every hierarchy) or
+// `ctrl[,ctrl]:path`.
+Result<std::map<std::string, std::string>> parse_sub_cgroups(
+    const std::vector<std::string>& flags) {
+  std::map<std::string, std::string> out;
+  for (const auto& f : flags) {
+    size_t colon = f.find(':');
+    if (colon != std::string::npos && f.find(':', colon + 1) != std::string::npos)
+      return fail(Error::invalid(fmt::format("invalid --cgroup argument: {}", f)));
+    if (colon == std::string::npos) {
+      if (flags.size() != 1)
+        return fail(Error::invalid(
+            fmt::format("invalid --cgroup argument: {} (missing <controller>: prefix)", f)));
+      out[""] = f;
+      continue;
+    }
+    std::string controllers = f.substr(0, colon);
+    for (size_t i = 0; i <= controllers.size();) {
+      size_t comma = std::min(controllers.find(',', i), controllers.size());
+      out[controllers.substr(i, comma - i)] = f.substr(colon + 1);
+      i = comma + 1;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<int> cmd_exec(Globals& g, Argv argv) {
   Args a = TRY(parse_args(argv, kFlags));
   if (a.positional().empty()) return fail(Error::invalid("exec: container id cannot be empty"));
+  // Past its arguments, runc's exec reports every failure with 255 (a process's own exit code
+  // is what it is), so a caller can tell them apart.
+  g.error_exit_code = 255;
   std::string id = a.positional()[0];
+  std::optional<std::string> pid_file = TRY(pid_file_flag(a));
+  auto sub_cgroups = TRY(parse_sub_cgroups(a.all("cgroup")));
   TRY(container::security::ensure_sealed_self());
   // The container's lock is held only while the process is set up, not while it runs.
+  container::Container c = TRY(container::Container::load(g.root, id));
   std::optional<sys::FdPair> console;
   auto child = [&]() -> Result<sys::ChildProcess> {
-    container::Container c = TRY(container::Container::load(g.root, id));
     container::ExecOptions o;
+    o.ignore_paused = a.has("ignore-paused");
+    o.sub_cgroups = sub_cgroups;
     o.process = TRY(build_process(a, c.config()));
     o.console_socket = a.get_or("console-socket", "");
     if (o.process.terminal && o.console_socket.empty() && !a.has("detach")) {
       console = TRY(console_pair());
       o.console_fd = console->second.get();
     }
-    if (auto p = a.get("preserve-fds")) o.preserve_fds = static_cast<int>(TRY(parse_int("preserve-fds", *p)));
+    if (auto p = a.get("preserve-fds"))
+      o.preserve_fds = static_cast<int>(TRY(parse_int("preserve-fds", *p)));
     return c.exec(o);
   }();
+  c.unlock();
   if (!child.has_value()) return fail(std::move(child).error().context(fmt::format("exec \"{}\"", id)));
-  if (auto pf = a.get("pid-file")) TRY(write_pid_file(*pf, child->pid()));
+  if (pid_file) TRY(write_pid_file(*pid_file, child->pid()));
   if (a.has("detach")) {
     child->release();
     return 0;

@@ -19,6 +19,7 @@ struct Globals {
   bool debug = false;
   bool systemd_cgroup = false;
   std::string command;  // the subcommand being run, for error prefixes
+  int error_exit_code = 1;  // what main exits with when the subcommand fails (exec: 255)
 };
 
 using Argv = std::span<const std::string>;

@@ -47,8 +47,7 @@ void print_version() {
 int report(const Globals& g, const base::Error& e) {
   HULL_LOG_ERROR("{}", e.message());
   if (base::log_config().fd != 2) fmt::print(stderr, "{}\n", e.message());
-  (void)g;
-  return 1;
+  return g.error_exit_code;
 }
 
 int real_main(int argc, char** argv) {

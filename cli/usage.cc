@@ -25,8 +25,10 @@ const std::map<std::string_view, std::string_view>& usages() {
       {"ps", "hull ps [--format table|json] ID [ps options]\n  Display the processes running inside a container."},
       {"exec", "hull exec [--process F | ARGS...] [--env K=V] [--cwd DIR] [--user UID[:GID]]\n"
                "          [--additional-gids G] [--cap CAP] [--tty] [--console-socket PATH] [--detach]\n"
-               "          [--pid-file F] [--preserve-fds N] [--no-new-privs] ID [COMMAND [ARGS...]]\n"
-               "  Execute a new process inside the container."},
+               "          [--pid-file F] [--preserve-fds N] [--no-new-privs] [--ignore-paused]\n"
+               "          [--cgroup [CONTROLLER[,CONTROLLER]:]PATH]... ID [COMMAND [ARGS...]]\n"
+               "  Execute a new process inside the container (--cgroup: an existing sub-cgroup).\n"
+               "  Fails with exit status 255, as runc."},
       {"pause", "hull pause ID\n  Suspend all processes inside the container."},
       {"resume", "hull resume ID\n  Resume all processes that were previously paused."},
       {"checkpoint", "hull checkpoint [--image-path DIR] [--work-path DIR] [--leave-running]\n"

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,6 +54,11 @@ struct ExecOptions {
   std::string console_socket;
   int console_fd = -1;  // or an already connected socket (borrowed)
   int preserve_fds = 0;
+  // runc's --ignore-paused: exec into a paused container; the process freezes as it joins the
+  // cgroup, so exec returns only once the container is resumed.
+  bool ignore_paused = false;
+  // runc's --cgroup: existing sub-cgroups to run the process in (see cgroups::sub_cgroup_paths).
+  std::map<std::string, std::string> sub_cgroups;
 };
 
 // `hull checkpoint` (runc's CriuOpts for Checkpoint). Paths may be relative to the caller's cwd.

@@ -5,10 +5,13 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <functional>
 
 #include "container/cgroups/cgroups.h"
+#include "container/cgroups/sub_cgroups.h"
 #include "container/container.h"
 #include "container/init.h"
+#include "container/security/seccomp.h"
 #include "nsexec/bootstrap.h"
 #include "sys/affinity.h"
 #include "sys/file.h"
@@ -38,11 +41,17 @@ uint64_t ns_flag(NamespaceType t) {
   return 0;
 }
 
-Result<std::string> await_record(FdRef sync, char type) {
+// Reads one record from the exec'd process; a seccomp listener fd on the way goes to
+// `on_seccomp_fd`.
+Result<std::string> await_record(FdRef sync, char type,
+                                 const std::function<Result<>(sys::UniqueFd)>& on_seccomp_fd) {
   auto msg = TRY(sys::recv_with_fds(sync, 1 << 16, "exec sync socket"));
-  // exec does not hand seccomp listener fds on (as runc's exec): drop the record.
-  while (!msg.data.empty() && msg.data[0] == kMsgSeccompFd)
+  while (!msg.data.empty() && msg.data[0] == kMsgSeccompFd) {
+    if (msg.fds.empty())
+      return fail(Error::protocol("exec sync socket: seccomp record without an fd"));
+    TRY(on_seccomp_fd(std::move(msg.fds[0])));
     msg = TRY(sys::recv_with_fds(sync, 1 << 16, "exec sync socket"));
+  }
   if (msg.data.empty()) {
     if (type == 0) return std::string();  // EOF: the process exec'd
     return fail(Error::make(base::ErrorKind::Child, "exec process exited during setup"));
@@ -57,7 +66,9 @@ Result<std::string> await_record(FdRef sync, char type) {
 Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
   Status s = TRY(status());
   if (s == Status::Stopped) return fail(Error::invalid_state("cannot exec in a stopped container"));
-  if (s == Status::Paused) return fail(Error::invalid_state("cannot exec in a paused container"));
+  if (s == Status::Paused && !opts.ignore_paused)
+    return fail(Error::invalid_state(
+        "cannot exec in a paused container (use --ignore-paused to override)"));
   if (opts.process.args.empty()) return fail(Error::invalid("exec: process args must not be empty"));
 
   UniqueFd init_pidfd = TRY(sys::pidfd_open(m_state.init_pid));
@@ -96,13 +107,23 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
   // The child enters the container's cgroups itself (cgroups::Entry: no RCU wait).
   cgroups::Entry entry;
   if (!m_state.cgroup_paths.empty()) {
-    auto cg = TRY(cgroups::Manager::load(cgroups::CgroupPaths{m_state.cgroup_paths}));
-    entry = TRY(cg->entry());
+    auto paths = TRY(
+        cgroups::sub_cgroup_paths(cgroups::CgroupPaths{m_state.cgroup_paths}, opts.sub_cgroups));
+    auto cg = TRY(cgroups::Manager::load(paths));
+    auto opened = cg->entry();
+    if (!opened.has_value() && !opts.sub_cgroups.empty())
+      return fail(std::move(opened).error().context("entering the --cgroup sub-cgroup"));
+    entry = TRY(std::move(opened));
+  } else if (!opts.sub_cgroups.empty()) {
+    return fail(Error::invalid("--cgroup: the container has no cgroup of its own"));
   }
   sys::Cloned cloned = TRY(sys::clone3(0, entry.clone_cgroup_fd()));
   if (cloned.is_child()) {
     // SAFETY: the child of a single-threaded process; init_main never returns.
     sync.first.reset();
+    // Its copy of the locked directory fd would keep the flock after the parent lets go, and a
+    // process frozen in a paused container would then hold it until resume, which needs it.
+    m_dir_fd.reset();
     InitContext ctx;
     ctx.config = m_config.get();
     ctx.process = &opts.process;
@@ -119,14 +140,29 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
     init_main(ctx);
   }
   sys::ChildProcess child(cloned.pid, std::move(cloned.pidfd));
+  // In a paused container the process freezes as it joins the cgroup and reports only after
+  // `resume`, which needs this lock: let go of it (nothing below changes the container).
+  if (s == Status::Paused) unlock();
   entry = {};  // the child has its copies
   sync.second.reset();
   console.reset();
   std::string msg(1, kMsgBootstrap);
   msg.append(reinterpret_cast<const char*>(boot_msg.data()), boot_msg.size());
   TRY(sys::write_all(sync.first, msg, "exec sync socket"));
-  TRY(await_record(sync.first, kMsgReady));
-  TRY(await_record(sync.first, 0));
+  // As at create, and as runc's exec does: the notify fd goes to listenerPath with the state
+  // (status running, pid = init's) and this process's own pid.
+  auto to_listener = [&](sys::UniqueFd fd) -> Result<> {
+    const Seccomp* sc =
+        m_config->linux && m_config->linux->seccomp ? &*m_config->linux->seccomp : nullptr;
+    if (sc == nullptr || sc->listener_path.empty())
+      return fail(Error::protocol(
+          "exec sync socket: a seccomp listener fd without linux.seccomp.listenerPath"));
+    std::string msg2 = security::container_process_state_json(
+        child.pid(), sc->listener_metadata, oci_state_json(m_state, Status::Running, false));
+    return security::send_seccomp_listener(sc->listener_path, fd.get(), msg2);
+  };
+  TRY(await_record(sync.first, kMsgReady, to_listener));
+  TRY(await_record(sync.first, 0, to_listener));
   return child;
 }
 

@@ -93,10 +93,10 @@ TEST_F(AffinityTest, BadListsAreClearErrors) {
   Bundle b({"/bin/sleep", "60"});
   std::string id = start_sleeper(b, "aff-bad");
   RunResult r = pinned({"exec", "--process", process_json(b, "true", R"({"initial": "0-x"})"), id});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 255);  // runc's exit code for a failed exec
   EXPECT_THAT(r.err, HasSubstr(".process.execCPUAffinity.initial: invalid CPU list \\\"0-x\\\""));
   r = pinned({"exec", "--process", process_json(b, "true", R"({"final": "4000"})"), id});
-  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.exit_code, 255);
   EXPECT_THAT(r.err, HasSubstr("sched_setaffinity .process.execCPUAffinity.final 4000: Invalid argument"));
   // The container is unharmed, and the failed exec left no process in it.
   r = hull({"ps", id});

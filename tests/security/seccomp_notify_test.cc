@@ -23,6 +23,7 @@ namespace hull::testing::security {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // A seccomp agent: accepts one connection, keeps the state message and the fd, and answers every
 // notification with ENOTTY until the filter's processes are gone. Plain libc on purpose: it
@@ -116,6 +117,52 @@ TEST_F(SeccompNotifyTest, AgentGetsTheFdAndStateAndAnswersForTheKernel) {
   // The agent's answer: not EROFS (the root is read-only), not ENOSYS (no agent).
   EXPECT_THAT(r.err, HasSubstr("Inappropriate ioctl for device"));  // ENOTTY
   EXPECT_THAT(r.out, HasSubstr("mkdir-rc=1\nafter\n"));
+}
+
+// runc's exec hands its process's own notify fd to the listener too (status running, the top-level
+// pid the exec'd process's, the state's pid init's). Checked to fail without it (the exec sync
+// loop dropping the record, as before): the second agent gets no connection and mkdir in the
+// exec'd process fails with ENOSYS, not the agent's ENOTTY.
+TEST_F(SeccompNotifyTest, ExecHandsItsOwnFdToTheAgent) {
+  TempDir dir;
+  const std::string sock = dir.path() + "/agent.sock";
+  Bundle b({"/bin/sleep", "100"});
+  b.edit("c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '" + sock +
+         "', 'listenerMetadata': 'exec-meta', 'syscalls': [{'names': ['mkdir', 'mkdirat'], "
+         "'action': 'SCMP_ACT_NOTIFY'}]}");
+  std::string id = track("seccomp-exec");
+  Agent for_init(sock);
+  ASSERT_GE(for_init.listener, 0);
+  RunResult r = hull({"run", "--detach", "--bundle", b.dir(), id});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string init_pid = hull({"state", id}).out;
+  init_pid = init_pid.substr(init_pid.find("\"pid\": ") + 7);
+  init_pid = init_pid.substr(0, init_pid.find_first_not_of("0123456789"));
+  // The first agent has its connection (queued on its listener); a second one takes the path.
+  ASSERT_EQ(::unlink(sock.c_str()), 0);
+  {
+    Agent for_exec(sock);
+    ASSERT_GE(for_exec.listener, 0);
+    r = hull({"exec", id, "/bin/sh", "-c", "mkdir /made-by-exec; echo mkdir-rc=$?"});
+    for_exec.thread.join();
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("Inappropriate ioctl for device"));  // ENOTTY, from the agent
+    EXPECT_THAT(r.out, HasSubstr("mkdir-rc=1"));
+    EXPECT_EQ(for_exec.fds_received, 1);
+    EXPECT_FALSE(for_exec.syscalls.empty());
+    EXPECT_THAT(for_exec.message, HasSubstr(R"("fds":["seccompFd"])"));
+    EXPECT_THAT(for_exec.message, HasSubstr(R"("metadata":"exec-meta")"));
+    EXPECT_THAT(for_exec.message, HasSubstr("\"status\":\"running\""));
+    EXPECT_THAT(for_exec.message, HasSubstr("\"id\":\"" + id + "\""));
+    ASSERT_FALSE(init_pid.empty());
+    EXPECT_THAT(for_exec.message, HasSubstr("\"pid\":" + init_pid + ","));  // the state's
+    EXPECT_THAT(for_exec.message,
+                Not(HasSubstr("\"fds\":[\"seccompFd\"],\"pid\":" + init_pid + ",")));
+  }
+  EXPECT_EQ(hull({"delete", "--force", id}).exit_code, 0);
+  for_init.thread.join();  // the init's filter is gone with it
+  EXPECT_EQ(for_init.fds_received, 1);
+  EXPECT_THAT(for_init.message, HasSubstr("\"status\":\"creating\""));
 }
 
 TEST_F(SeccompNotifyTest, MissingListenerIsAClearErrorAndLeavesNothing) {
