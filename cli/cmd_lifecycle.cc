@@ -25,7 +25,9 @@ Result<Container> load(const Globals& g, const std::string& id) { return Contain
 Result<int> parse_signal(const std::string& s) {
   if (!s.empty() && std::isdigit(static_cast<unsigned char>(s[0]))) {
     auto n = parse_int("signal", s);
-    if (!n.has_value() || *n <= 0 || *n >= NSIG) return fail(Error::invalid(fmt::format("unknown signal \"{}\"", s)));
+    // 0 checks that init is alive (runc passes it on to kill(2)).
+    if (!n.has_value() || *n < 0 || *n >= NSIG)
+      return fail(Error::invalid(fmt::format("unknown signal \"{}\"", s)));
     return static_cast<int>(*n);
   }
   std::string up;

@@ -32,6 +32,16 @@ Result<> validate_id(const std::string& id) {
   return {};
 }
 
+namespace {
+
+// runc's ErrNotExist text: containerd's shim and podman look for "does not exist", Docker for
+// "container does not exist", to treat the container as gone.
+Error not_found(const std::string& id) {
+  return Error::not_found("container does not exist").context(fmt::format("container \"{}\"", id));
+}
+
+}  // namespace
+
 Container::~Container() = default;
 
 std::string Container::dir() const { return m_root + "/" + m_state.id; }
@@ -41,16 +51,14 @@ Result<Container> Container::load(const std::string& root, const std::string& id
   std::string dir = root + "/" + id;
   auto fd = sys::open(dir, O_RDONLY | O_DIRECTORY);
   if (!fd.has_value()) {
-    if (fd.error().errno_code() == ENOENT)
-      return fail(Error::not_found(fmt::format("container \"{}\" does not exist", id)));
+    if (fd.error().errno_code() == ENOENT) return fail(not_found(id));
     return fail(std::move(fd).error());
   }
   TRY(sys::flock(*fd, LOCK_EX, dir));
   // The container may have been deleted while we waited for the lock.
   auto text = sys::read_file_at(*fd, "state.json");
   if (!text.has_value()) {
-    if (text.error().errno_code() == ENOENT)
-      return fail(Error::not_found(fmt::format("container \"{}\" does not exist", id)));
+    if (text.error().errno_code() == ENOENT) return fail(not_found(id));
     return fail(std::move(text).error());
   }
   Container c;
@@ -93,11 +101,14 @@ Result<std::string> Container::oci_state(bool indent) const {
   return oci_state_json(m_state, s, indent);
 }
 
-Result<> Container::require_status(std::string_view action,
-                                   std::initializer_list<Status> allowed) const {
+Result<> Container::require_status(std::string_view action, std::initializer_list<Status> allowed,
+                                   std::string_view runc_text) const {
   Status s = TRY(status());
   for (Status a : allowed)
     if (a == s) return {};
+  if (!runc_text.empty())
+    return fail(Error::invalid_state(
+        fmt::format("{} \"{}\": {} (it is {})", action, m_state.id, runc_text, status_name(s))));
   std::string want;
   for (Status a : allowed) {
     if (!want.empty()) want += " or ";

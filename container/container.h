@@ -108,7 +108,8 @@ class Container {
  public:
   // Creates the container from its bundle; init waits before exec until start().
   static Result<Container> create(const CreateOptions& opts);
-  // Opens an existing container and locks it. NotFound: `container "x" does not exist`.
+  // Opens an existing container and locks it. NotFound: `container "x": container does not
+  // exist` (runc's words, which containerd, Docker and podman look for).
   static Result<Container> load(const std::string& root, const std::string& id);
   // Every container id under `root` (sorted).
   static Result<std::vector<std::string>> list(const std::string& root);
@@ -127,6 +128,9 @@ class Container {
 
   // created -> running: releases init into the user process and runs poststart hooks.
   Result<> start();
+  // kill(2) for init, or with `all` for every process in the cgroup. Signal 0 only checks that
+  // init is alive. Init gone: InvalidState "container not running" (runc's words, which
+  // containerd and CRI-O take as "already stopped").
   Result<> signal(int sig, bool all);
   // Removes a stopped (or, with force, any) container: kills what runs, removes cgroups and state,
   // runs poststop hooks.
@@ -166,7 +170,11 @@ class Container {
 
  private:
   Container() = default;
-  Result<> require_status(std::string_view action, std::initializer_list<Status> allowed) const;
+  // InvalidState naming the action, the id and the status. `runc_text`, when given, is runc's
+  // own wording for the refusal, which engines match ("container not running": the kill of a
+  // stopped container is done already); the message then carries it verbatim.
+  Result<> require_status(std::string_view action, std::initializer_list<Status> allowed,
+                          std::string_view runc_text = {}) const;
   std::string dir() const;
   bool is_paused() const;
 

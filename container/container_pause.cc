@@ -25,13 +25,13 @@ bool Container::is_paused() const {
 }
 
 Result<> Container::pause() {
-  TRY(require_status("pause", {Status::Running, Status::Created}));
+  TRY(require_status("pause", {Status::Running, Status::Created}, "container not running"));
   auto cg = TRY(manager(m_state));
   return cg->freeze().map_error(base::context(fmt::format("pause \"{}\"", m_state.id)));
 }
 
 Result<> Container::resume() {
-  TRY(require_status("resume", {Status::Paused}));
+  TRY(require_status("resume", {Status::Paused}, "container not paused"));
   auto cg = TRY(manager(m_state));
   return cg->thaw().map_error(base::context(fmt::format("resume \"{}\"", m_state.id)));
 }

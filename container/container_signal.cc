@@ -13,6 +13,8 @@ using base::fail;
 
 namespace {
 
+constexpr const char* kNotRunning = "container not running";
+
 // Opens a pidfd for `pid` only if it is still the process that started at `start_time`: the
 // pidfd pins the process, the start time proves it is the one we mean.
 Result<sys::UniqueFd> pidfd_if_same(pid_t pid, uint64_t start_time) {
@@ -29,7 +31,7 @@ Result<> Container::signal(int sig, bool all) {
   if (all) {
     TRY(require_status("kill", {Status::Created, Status::Running, Status::Paused, Status::Stopped}));
   } else {
-    TRY(require_status("kill", {Status::Created, Status::Running, Status::Paused}));
+    TRY(require_status("kill", {Status::Created, Status::Running, Status::Paused}, kNotRunning));
   }
   if (all) {
     auto pids = TRY(processes());
@@ -40,8 +42,16 @@ Result<> Container::signal(int sig, bool all) {
     if (sig == SIGKILL && !pids.empty()) (void)resume();  // a frozen task must thaw to die
     return {};
   }
-  sys::UniqueFd fd = TRY(pidfd_if_same(m_state.init_pid, m_state.init_start_time));
-  TRY(sys::pidfd_send_signal(fd, sig));
+  // Init may exit between the status check and the signal: that is "not running" too, never a
+  // bare ESRCH, which engines would report as a failed kill.
+  auto gone = [&](Error e) -> Error {
+    // ENOENT: /proc/<pid>/stat vanished as init was reaped.
+    if (e.errno_code() != ESRCH && e.errno_code() != ENOENT) return e;
+    return Error::invalid_state(
+        fmt::format("kill \"{}\": {} (it is stopped)", m_state.id, kNotRunning));
+  };
+  sys::UniqueFd fd = TRY(pidfd_if_same(m_state.init_pid, m_state.init_start_time).map_error(gone));
+  TRY(sys::pidfd_send_signal(fd, sig).map_error(gone));
   return {};
 }
 

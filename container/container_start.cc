@@ -15,7 +15,15 @@ using base::fail;
 using sys::FdRef;
 
 Result<> Container::start() {
-  TRY(require_status("start", {Status::Created}));
+  Status s = TRY(status());
+  if (s != Status::Created) {
+    // runc's words for each refusal.
+    std::string why = s == Status::Stopped ? "cannot start a container that has stopped"
+                      : s == Status::Running
+                          ? "cannot start an already running container"
+                          : fmt::format("cannot start a container in the {} state", status_name(s));
+    return fail(Error::invalid_state(fmt::format("start \"{}\": {}", m_state.id, why)));
+  }
   std::string sock = dir() + "/exec.sock";
   sys::UniqueFd conn = TRY(sys::unix_connect(sock, SOCK_SEQPACKET));
   std::string msg(1, kMsgStart);
