@@ -46,29 +46,49 @@ uint32_t access_bits(const std::string& access) {
 
 }  // namespace
 
-std::vector<DeviceCgroupRule> default_device_rules() {
-  return {
-      allow("c", std::nullopt, std::nullopt, "m"),  // mknod of any char device
-      allow("b", std::nullopt, std::nullopt, "m"),  // mknod of any block device
-      allow("c", 1, 3, "rwm"),                      // /dev/null
-      allow("c", 1, 8, "rwm"),                      // /dev/random
-      allow("c", 1, 7, "rwm"),                      // /dev/full
-      allow("c", 5, 0, "rwm"),                      // /dev/tty
-      allow("c", 1, 5, "rwm"),                      // /dev/zero
-      allow("c", 1, 9, "rwm"),                      // /dev/urandom
-      allow("c", 136, std::nullopt, "rwm"),         // /dev/pts/*
-      allow("c", 5, 2, "rwm"),                      // /dev/ptmx
-      allow("c", 10, 200, "rwm"),                   // /dev/net/tun
+namespace {
+
+// runc's AllowedDevices: a rule and, for a node runc also creates, its path.
+struct DefaultRule {
+  const char* path;
+  DeviceCgroupRule rule;
+};
+
+const std::vector<DefaultRule>& default_rules() {
+  static const std::vector<DefaultRule> kRules = {
+      {"", allow("c", std::nullopt, std::nullopt, "m")},  // mknod of any char device
+      {"", allow("b", std::nullopt, std::nullopt, "m")},  // mknod of any block device
+      {"/dev/null", allow("c", 1, 3, "rwm")},
+      {"/dev/random", allow("c", 1, 8, "rwm")},
+      {"/dev/full", allow("c", 1, 7, "rwm")},
+      {"/dev/tty", allow("c", 5, 0, "rwm")},
+      {"/dev/zero", allow("c", 1, 5, "rwm")},
+      {"/dev/urandom", allow("c", 1, 9, "rwm")},
+      {"", allow("c", 136, std::nullopt, "rwm")},  // /dev/pts/*
+      {"", allow("c", 5, 2, "rwm")},               // /dev/ptmx
+      {"", allow("c", 10, 200, "rwm")},            // /dev/net/tun
   };
+  return kRules;
+}
+
+}  // namespace
+
+std::vector<DeviceCgroupRule> default_device_rules() {
+  std::vector<DeviceCgroupRule> out;
+  for (const auto& d : default_rules()) out.push_back(d.rule);
+  return out;
 }
 
 std::vector<DeviceCgroupRule> container_device_rules(const std::vector<DeviceCgroupRule>& rules,
                                                      const std::vector<Device>& devices) {
+  // linux.devices only creates nodes: their access is what the rules say (runc's specconv
+  // createDevices). A default whose path the config lists is dropped, as runc drops it.
   std::vector<DeviceCgroupRule> out = rules;
-  for (const Device& d : devices)
-    if (d.type == "c" || d.type == "b" || d.type == "u")
-      out.push_back(allow(d.type == "b" ? "b" : "c", d.major, d.minor, "rwm"));
-  for (auto& r : default_device_rules()) out.push_back(std::move(r));
+  for (const auto& d : default_rules()) {
+    bool listed = std::any_of(devices.begin(), devices.end(),
+                              [&](const Device& dev) { return *d.path && dev.path == d.path; });
+    if (!listed) out.push_back(d.rule);
+  }
   return out;
 }
 

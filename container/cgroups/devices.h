@@ -23,8 +23,9 @@ using base::Result;
 // and /dev/net/tun (10:200).
 std::vector<DeviceCgroupRule> default_device_rules();
 
-// The full rule list runc builds for a container: linux.resources.devices in order, then an
-// "rwm" allow rule for every linux.devices entry, then default_device_rules().
+// The full rule list runc builds for a container: linux.resources.devices in order, then
+// default_device_rules() except those for a path linux.devices lists. linux.devices entries get
+// no rule of their own: a node the resources deny stays denied.
 std::vector<DeviceCgroupRule> container_device_rules(const std::vector<DeviceCgroupRule>& rules,
                                                      const std::vector<Device>& devices);
 
@@ -37,13 +38,14 @@ struct DeviceException {
   bool operator==(const DeviceException&) const = default;
 };
 struct DeviceSet {
-  bool default_allow = true;
+  bool default_allow = false;               // deny-all: where runc's emulator starts
   std::vector<DeviceException> exceptions;  // their action is !default_allow
   bool operator==(const DeviceSet&) const = default;
 };
 
-// Applies `rules` like the kernel's v1 devices controller: a type "a" (or empty) rule resets the
-// default and drops all exceptions; a rule with the default's action removes access bits from
+// Applies `rules`, starting from deny-all (runc's emulator: a rule list is an allow list unless
+// it says otherwise), like the kernel's v1 devices controller: a type "a" (or empty) rule resets
+// the default and drops all exceptions; a rule with the default's action removes access bits from
 // exactly matching exceptions; any other rule adds an exception. Errors name
 // "linux.resources.devices[i]" (bad type, access, negative major/minor).
 Result<DeviceSet> emulate_devices(const std::vector<DeviceCgroupRule>& rules);

@@ -211,7 +211,9 @@ TEST_F(ResourcesRootTest, DeviceRulesDenyOtherDevices) {
   });
   ASSERT_THAT(m_mgr->apply(child.pid()), IsOk());
   Resources r;
-  r.devices = container_device_rules({DeviceCgroupRule{false, "a", {}, {}, "rwm"}}, {});
+  // Listed in linux.devices, denied by the resources: it stays denied, as with runc.
+  const Device kmsg{"c", "/dev/kmsg", 1, 11, {}, {}, {}};
+  r.devices = container_device_rules({DeviceCgroupRule{false, "a", {}, {}, "rwm"}}, {kmsg});
   ASSERT_THAT(m_mgr->set(r), IsOk());
   EXPECT_THAT(read_trimmed(path("devices") + "/devices.list"), HasSubstr("c 1:3 rwm"));
   gate.open();
@@ -274,7 +276,7 @@ TEST(V2RootTest, FreezeDevicesStatsPressure) {
     if (s.cpu.usage.total == 0) return fail(Error::invalid("cpu usage is 0"));
     spinner.kill();
 
-    // Device filter: defaults allow /dev/null, deny /dev/kmsg.
+    // Device filter: defaults allow /dev/null, deny /dev/kmsg even when linux.devices lists it.
     Gate gate;
     Sleeper opener([&] {
       gate.wait();
@@ -284,7 +286,8 @@ TEST(V2RootTest, FreezeDevicesStatsPressure) {
     });
     TRY(mgr->apply(opener.pid()));
     Resources r;
-    r.devices = container_device_rules({DeviceCgroupRule{false, "a", {}, {}, "rwm"}}, {});
+    const Device kmsg{"c", "/dev/kmsg", 1, 11, {}, {}, {}};  // a linux.devices node stays denied
+    r.devices = container_device_rules({DeviceCgroupRule{false, "a", {}, {}, "rwm"}}, {kmsg});
     TRY(mgr->set(r));
     TRY(mgr->set(r));  // replacing the program keeps exactly one attached
     gate.open();

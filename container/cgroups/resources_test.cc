@@ -24,6 +24,7 @@ using base::testing::FailedWith;
 using base::testing::IsOk;
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::Pair;
 
 TEST(ConvertTest, CpuSharesToWeightLikeRunc) {
@@ -106,6 +107,48 @@ TEST(DevicesTest, BpfProgramDecidesLikeTheRules) {
   EXPECT_FALSE(devices_bpf_simulate(prog2, 'c', 1, 3, "w"));
   EXPECT_FALSE(devices_bpf_simulate(prog2, 'c', 1, 3, "rw"));
   EXPECT_TRUE(devices_bpf_simulate(prog2, 'b', 8, 0, "rw"));
+}
+
+// runc 1.1 (specconv createDevices): linux.devices entries create nodes but get no cgroup rule,
+// so the resources decide; a rule list without "a" is still an allow list of the defaults.
+TEST(DevicesTest, LinuxDevicesDoNotOverrideTheRules) {
+  const Device kmsg{"c", "/dev/kmsg", 1, 11, {}, {}, {}};
+  auto denied = emulate_devices(
+      container_device_rules({DeviceCgroupRule{false, "a", {}, {}, "rwm"}}, {kmsg}));
+  ASSERT_THAT(denied, IsOk());
+  EXPECT_FALSE(denied->default_allow);
+  auto prog = devices_bpf_program(*denied);
+  EXPECT_FALSE(devices_bpf_simulate(prog, 'c', 1, 11, "r"));
+  EXPECT_FALSE(devices_bpf_simulate(prog, 'c', 1, 11, "w"));
+  EXPECT_TRUE(devices_bpf_simulate(prog, 'c', 1, 11, "m"));  // the default mknod of any char
+  EXPECT_THAT(devices_v1_writes(*denied), Not(Contains(Pair("devices.allow", "c 1:11 rwm"))));
+
+  auto none = emulate_devices(container_device_rules({}, {kmsg}));
+  ASSERT_THAT(none, IsOk());
+  EXPECT_FALSE(none->default_allow);
+  EXPECT_EQ(devices_v1_writes(*none)[0],
+            std::make_pair(std::string("devices.deny"), std::string("a")));
+  EXPECT_FALSE(devices_bpf_simulate(devices_bpf_program(*none), 'c', 1, 11, "r"));
+  EXPECT_TRUE(devices_bpf_simulate(devices_bpf_program(*none), 'c', 1, 3, "rw"));
+
+  auto allowed = emulate_devices(container_device_rules(
+      {DeviceCgroupRule{false, "a", {}, {}, "rwm"}, DeviceCgroupRule{true, "c", 1, 11, "r"}},
+      {kmsg}));
+  ASSERT_THAT(allowed, IsOk());
+  EXPECT_TRUE(devices_bpf_simulate(devices_bpf_program(*allowed), 'c', 1, 11, "r"));
+  EXPECT_FALSE(devices_bpf_simulate(devices_bpf_program(*allowed), 'c', 1, 11, "w"));
+}
+
+// A default whose path linux.devices lists loses its rule (runc: "the spec one takes priority").
+TEST(DevicesTest, ListedDefaultPathLosesItsRule) {
+  const Device null{"c", "/dev/null", 1, 3, {}, {}, {}};
+  auto rules = container_device_rules({DeviceCgroupRule{false, "a", {}, {}, "rwm"}}, {null});
+  EXPECT_EQ(rules.size(), default_device_rules().size());  // deny-all + defaults - /dev/null
+  auto set = emulate_devices(rules);
+  ASSERT_THAT(set, IsOk());
+  auto prog = devices_bpf_program(*set);
+  EXPECT_FALSE(devices_bpf_simulate(prog, 'c', 1, 3, "rw"));
+  EXPECT_TRUE(devices_bpf_simulate(prog, 'c', 1, 5, "rw"));  // /dev/zero keeps its rule
 }
 
 TEST(StatsJsonTest, RuncShapeAndOmitempty) {

@@ -83,6 +83,36 @@ TEST_F(DevicesTest, HostBlockDeviceUnreachableUnlessConfigured) {
   EXPECT_THAT(r.out, HasSubstr(std::string("block special file ") + hex));
 }
 
+// linux.devices only creates a node: whether it can be opened is for linux.resources.devices to
+// say, as with runc 1.1 (a deny-all stays deny-all; without an "a" rule the list is still an
+// allow list of the defaults). c 1:11 is /dev/kmsg: opening it write-only needs no capability
+// and nothing is written.
+TEST_F(DevicesTest, ListedNodeFollowsTheDeviceRules) {
+  const std::string probe =
+      "if (: > /dev/sec2kmsg) 2>/dev/null; then echo OPENED; else echo DENIED; fi";
+  const std::string node =
+      "c['linux']['devices'] = [{'path': '/dev/sec2kmsg', 'type': 'c', "
+      "'major': 1, 'minor': 11, 'fileMode': 0o666}]\n";
+  struct Case {
+    const char* name;
+    const char* rules;
+    const char* want;
+  };
+  for (const Case& k : {Case{"deny-all", "[{'allow': False, 'access': 'rwm'}]", "DENIED"},
+                        Case{"no-rules", "[]", "DENIED"},
+                        Case{"allowed",
+                             "[{'allow': False, 'access': 'rwm'}, {'allow': True, "
+                             "'type': 'c', 'major': 1, 'minor': 11, 'access': 'w'}]",
+                             "OPENED"}}) {
+    SCOPED_TRACE(k.name);
+    Bundle b({"/bin/sh", "-c", probe});
+    b.edit(node + "c['linux']['resources'] = {'devices': " + k.rules + "}");
+    RunResult r = hull({"run", "--bundle", b.dir(), track(std::string("dev-rules-") + k.name)});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, std::string(k.want) + "\n");
+  }
+}
+
 TEST_F(DevicesTest, OutsideDevIsRefused) {
   for (const std::string path : {"/etc/evil", "/dev/../etc/evil", "/dev/sub/../../etc/evil"}) {
     SCOPED_TRACE(path);
