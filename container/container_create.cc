@@ -251,6 +251,7 @@ Result<Container> Container::create(const CreateOptions& opts) {
   UniqueFd listener = TRY(sys::unix_listen(dir + "/exec.sock", SOCK_SEQPACKET));
 
   auto cg = TRY(cgroups::Manager::create(lx.cgroups_path, opts.id));
+  TRY(cgroups::check_not_frozen(*cg));  // before the guard: a user's cgroup is left as it was
   Cleanup remove_cgroup([&] { (void)cg->destroy(); });
   {
     // A placeholder (no init yet, so "stopped") names the cgroup before any process joins it:

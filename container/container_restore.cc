@@ -222,6 +222,7 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
   TRY(sys::flock(dir_fd, LOCK_EX, dir));
 
   auto cg = TRY(cgroups::Manager::create(lx.cgroups_path, opts.id));
+  TRY(cgroups::check_not_frozen(*cg));
   Cleanup remove_cgroup([&] {
     // criu kills what it restored when it fails; stragglers go with the cgroup.
     if (auto pids = cg->pids(); pids.has_value())

@@ -66,6 +66,13 @@ enum class FreezerState {
 // "thawed", "freezing", "frozen".
 std::string_view freezer_state_name(FreezerState s);
 
+class Manager;
+// Fails with InvalidState "container's cgroup unexpectedly frozen (<dir>)" when the cgroup
+// already exists frozen or freezing, as a user may leave a cgroupsPath: init would stop at its
+// first step and create would wait for it (runc's factory Create refuses the same). A cgroup
+// that does not exist yet, or a host without a freezer, passes.
+Result<> check_not_frozen(Manager& m);
+
 class Manager {
  public:
   virtual ~Manager() = default;

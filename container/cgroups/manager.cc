@@ -1,6 +1,7 @@
 // Manager::create/load: choose the driver and place the cgroup in each hierarchy.
 #include <fcntl.h>
 
+#include <cerrno>
 #include <utility>
 
 #include "container/cgroups/cgroups.h"
@@ -87,6 +88,21 @@ Result<std::unique_ptr<Manager>> Manager::load(const CgroupPaths& paths) {
   for (const auto& [controller, path] : paths.paths)
     placements[controller] = Placement{path, mountpoint_of(path, known)};
   return internal::make_v1(std::move(placements));
+}
+
+Result<> check_not_frozen(Manager& m) {
+  auto state = m.freezer_state();
+  if (!state.has_value()) {
+    const Error& e = state.error();
+    if (e.errno_code() == ENOENT || e.kind() == base::ErrorKind::Unsupported) return {};
+    return fail(std::move(state).error().context("reading the cgroup's freezer state"));
+  }
+  if (*state == FreezerState::Thawed) return {};
+  const auto& paths = m.paths().paths;
+  auto it = paths.find("freezer");
+  if (it == paths.end()) it = paths.find("");
+  return fail(Error::invalid_state(fmt::format("container's cgroup unexpectedly frozen ({})",
+                                               it == paths.end() ? "?" : it->second)));
 }
 
 Result<> enter_self(const std::vector<int>& tasks_fds) {

@@ -206,5 +206,72 @@ TEST(LifecycleTest, UpdateChangesLiveLimitsAndKeepsWhatItDoesNotName) {
   for (const auto& [controller, dir] : paths) EXPECT_FALSE(std::filesystem::exists(dir)) << dir;
 }
 
+// A cgroup made and frozen outside hull, in the freezer hierarchy (v1) or the cgroup2 root.
+// The destructor thaws it, runs `cleanup` and removes the directory from every hierarchy.
+class FrozenCgroup {
+ public:
+  FrozenCgroup(std::string rel, std::function<void()> cleanup)
+      : m_rel(std::move(rel)), m_cleanup(std::move(cleanup)) {
+    if (std::filesystem::exists("/sys/fs/cgroup/freezer/tasks")) {
+      m_dir = "/sys/fs/cgroup/freezer/" + m_rel;
+      m_file = "freezer.state";
+      m_frozen = "FROZEN";
+      m_thawed = "THAWED";
+    } else if (std::filesystem::exists("/sys/fs/cgroup/cgroup.controllers")) {
+      m_dir = "/sys/fs/cgroup/" + m_rel;
+      m_file = "cgroup.freeze";
+      m_frozen = "1";
+      m_thawed = "0";
+    } else {
+      return;
+    }
+    std::error_code ec;
+    std::filesystem::create_directory(m_dir, ec);
+    std::ofstream(m_dir + "/" + m_file) << m_frozen;
+  }
+  ~FrozenCgroup() {
+    if (m_dir.empty()) return;
+    std::ofstream(m_dir + "/" + m_file) << m_thawed;
+    m_cleanup();
+    std::error_code ec;
+    for (const auto& h : std::filesystem::directory_iterator("/sys/fs/cgroup", ec))
+      std::filesystem::remove(h.path() / m_rel, ec);
+    std::filesystem::remove("/sys/fs/cgroup/" + m_rel, ec);
+  }
+  bool ok() const { return !m_dir.empty() && is_frozen(); }
+  bool is_frozen() const { return trimmed(read_text(m_dir + "/" + m_file)) == m_frozen; }
+
+ private:
+  std::string m_rel, m_dir, m_file, m_frozen, m_thawed;
+  std::function<void()> m_cleanup;
+};
+
+// A cgroupsPath naming a cgroup someone froze: init would stop at its first step and `run -d`
+// waited for it (about 90 s). runc refuses at once ("container's cgroup unexpectedly frozen"),
+// before it creates anything, and leaves the cgroup as it was.
+TEST(LifecycleTest, FrozenCgroupIsRefused) {
+  Hull hull;
+  const std::string id = unique_id("cg-frozen");
+  FrozenCgroup frozen(id, [&] { (void)hull({"delete", "--force", id}); });
+  if (!frozen.ok()) GTEST_SKIP() << "no freezer to freeze a cgroup with";
+  Bundle b({"true"});
+  b.edit("c['linux']['cgroupsPath'] = '/" + id + "'");
+  auto started = std::chrono::steady_clock::now();
+  RunResult r = hull({"run", "-d", "--bundle", b.dir(), id}, std::chrono::seconds(20));
+  auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_LT(took, std::chrono::seconds(5));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("container's cgroup unexpectedly frozen"));
+  EXPECT_FALSE(std::filesystem::exists(hull.root() + "/" + id));
+  EXPECT_TRUE(frozen.is_frozen());
+  // Nothing was made in the other hierarchies.
+  std::error_code ec;
+  for (const auto& h : std::filesystem::directory_iterator("/sys/fs/cgroup", ec)) {
+    if (h.path().filename() == "freezer") continue;
+    EXPECT_FALSE(std::filesystem::exists(h.path() / id)) << h.path();
+  }
+}
+
 }  // namespace
 }  // namespace hull::testing
