@@ -112,6 +112,8 @@ class Manager {
   // "linux.resources.memory.swap: ...". A field this host or driver cannot honour is an
   // Unsupported error; an invalid value an InvalidArgument error. Conversions for v2 follow runc:
   // cpu.shares -> cpu.weight, blkio weight -> io.weight, swap (memory+swap) -> memory.swap.max.
+  // linux.resources.unified on a v1 or hybrid host is runc's InvalidArgument "invalid
+  // configuration: cannot use unified on cgroup v1", before anything is written.
   virtual Result<> set(const Resources& r) = 0;
 
   // Freezes every task and waits (bounded, about 2 s) until the kernel reports them frozen; on

@@ -373,6 +373,26 @@ TEST(V1FixtureTest, SetWritesV1FilesAndChecksSwappiness) {
   EXPECT_THAT((*mgr)->set(uni), ErrorMessageHas("linux.resources.unified"));
 }
 
+// runc refuses linux.resources.unified unless the host is pure cgroup v2: a hybrid host's
+// cgroup2 directory ("" here) is not written, nor is anything else the same set() names.
+TEST(V1FixtureTest, UnifiedIsRefusedOnHybridBeforeAnyWrite) {
+  FixtureDir fx;
+  std::string pids = fx.sub("pids"), unified = fx.sub("unified");
+  FixtureDir::put(pids, "pids.max", "max");
+  FixtureDir::put(unified, "cgroup.max.descendants", "max");
+  auto mgr = Manager::load(CgroupPaths{{{"pids", pids}, {"", unified}}});
+  ASSERT_THAT(mgr, IsOk());
+  Resources r;
+  r.pids_limit = 10;
+  r.unified = {{"cgroup.max.descendants", "10"}};
+  auto set = (*mgr)->set(r);
+  EXPECT_THAT(set, FailedWith(ErrorKind::InvalidArgument));
+  EXPECT_THAT(set, ErrorMessageHas("linux.resources.unified: invalid configuration: cannot use "
+                                   "unified on cgroup v1"));
+  EXPECT_EQ(FixtureDir::get(unified, "cgroup.max.descendants"), "max");
+  EXPECT_EQ(FixtureDir::get(pids, "pids.max"), "max");
+}
+
 // runc reads zero weights and reservations as "not set": Docker puts "blockIO": {"weight": 0} in
 // every config.json and zeros in every `update --resources -`.
 TEST(V1FixtureTest, ZeroWeightAndReservationLeaveFilesAlone) {

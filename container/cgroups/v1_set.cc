@@ -197,6 +197,10 @@ std::string rdma_line(const std::string& device, const RdmaLimit& l) {
 }  // namespace
 
 Result<> V1Manager::set(const Resources& r) {
+  // runc refuses unified on any host that is not pure cgroup v2 (hybrid too), before writing.
+  if (!r.unified.empty())
+    return fail(Error::invalid(
+        "linux.resources.unified: invalid configuration: cannot use unified on cgroup v1"));
   auto need = [&](const char* controller, const std::string& field) -> Result<CgroupDir> {
     if (!has(controller))
       return fail(Error::unsupported(field + ": the " + controller +
@@ -264,21 +268,6 @@ Result<> V1Manager::set(const Resources& r) {
     std::string field = "linux.resources.rdma[\"" + device + "\"]";
     CgroupDir d = TRY(need("rdma", field));
     TRY(write_field(d, "rdma.max", rdma_line(device, limit), field));
-  }
-  if (!r.unified.empty()) {
-    if (!has(""))
-      return fail(Error::unsupported(
-          "linux.resources.unified: needs cgroup v2 (this host has only cgroup v1)"));
-    CgroupDir d = TRY(open(""));
-    for (const auto& [key, value] : r.unified) {
-      std::string field = "linux.resources.unified[\"" + key + "\"]";
-      if (key.empty() || key.find('/') != std::string::npos || key[0] == '.')
-        return fail(Error::invalid(field + ": not a cgroup file name"));
-      if (!d.has(key))
-        return fail(Error::unsupported(field + ": no such file in the cgroup2 directory " +
-                                       d.path() + " (controller not available?)"));
-      TRY(write_field(d, key, value, field));
-    }
   }
   if (!r.devices.empty()) {
     DeviceSet set = TRY(emulate_devices(r.devices));

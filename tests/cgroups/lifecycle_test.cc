@@ -13,6 +13,7 @@ namespace hull::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 long read_count(const std::string& path) {
   std::string s = read_text(path);
@@ -271,6 +272,26 @@ TEST(LifecycleTest, FrozenCgroupIsRefused) {
     if (h.path().filename() == "freezer") continue;
     EXPECT_FALSE(std::filesystem::exists(h.path() / id)) << h.path();
   }
+}
+
+// linux.resources.unified on a host that is not pure cgroup v2 (v1 or hybrid): runc 1.1 refuses
+// it ("invalid configuration: cannot use unified on cgroup v1") and leaves nothing. On this
+// kind of host hull used to write the key into the hybrid cgroup2 directory.
+TEST(LifecycleTest, UnifiedOnV1IsRefused) {
+  if (std::filesystem::exists("/sys/fs/cgroup/cgroup.controllers"))
+    GTEST_SKIP() << "a pure cgroup v2 host";
+  Bundle b({"true"});
+  // cgroup.max.descendants is in every cgroup2 directory, so a hybrid host would accept it.
+  b.edit("c['linux']['resources']['unified'] = {'cgroup.max.descendants': '10'}");
+  Hull hull;
+  const std::string id = unique_id("cg-unified-v1");
+  RunResult r = hull({"run", "--bundle", b.dir(), id});
+  if (r.exit_code == 0) (void)hull({"delete", "--force", id});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("linux.resources.unified: invalid configuration: cannot use "
+                               "unified on cgroup v1"));
+  EXPECT_FALSE(std::filesystem::exists(hull.root() + "/" + id));
+  for (const std::string& dir : cgroup_dirs()) EXPECT_THAT(dir, Not(HasSubstr(id)));
 }
 
 }  // namespace
