@@ -153,6 +153,14 @@ Result<Linux> parse_linux_object(const JsonObject& o) {
   l.namespaces = TRY(parse_namespaces(o));
   l.uid_mappings = TRY(parse_id_mappings(o, "uidMappings"));
   l.gid_mappings = TRY(parse_id_mappings(o, "gidMappings"));
+  // Mappings without a user namespace would be ignored: refuse them (runc's validator).
+  bool userns = std::any_of(l.namespaces.begin(), l.namespaces.end(),
+                            [](const Namespace& ns) { return ns.type == NamespaceType::User; });
+  if (!userns && (!l.uid_mappings.empty() || !l.gid_mappings.empty())) {
+    return base::fail(path_error(o.path_of(l.uid_mappings.empty() ? "gidMappings" : "uidMappings"),
+                                 "user namespace mappings specified, but user namespace isn't "
+                                 "enabled in the config"));
+  }
   l.time_offsets = TRY(parse_time_offsets(o));
   l.devices = TRY(parse_devices(o));
   TRY(o.get("cgroupsPath", l.cgroups_path));

@@ -109,6 +109,18 @@ TEST_F(BundlesTest, NotJsonAndWrongTypes) {
   expect_refused(c, "bad-args", "args");
 }
 
+// Mappings without a user namespace would be ignored: the container would run as real root
+// while its author asked for mapped ids. runc's validator wording.
+TEST_F(BundlesTest, MappingsWithoutUserNamespace) {
+  Bundle b({"/bin/true"});
+  b.edit(
+      "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n"
+      "c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]");
+  expect_refused(b, "maps-no-userns",
+                 ".linux.uidMappings: user namespace mappings specified, but user namespace "
+                 "isn't enabled in the config");
+}
+
 TEST_F(BundlesTest, HundredThousandEnvVarsAreHandled) {
   // busybox sh is quadratic in its environment: print it with env(1) and count here.
   Bundle b({"/bin/env"});
