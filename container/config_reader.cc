@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
 #include "base/json_writer.h"
 
 namespace hull::container::detail {
@@ -162,6 +166,97 @@ Result<std::optional<JsonObject>> JsonObject::object(std::string_view key) const
   return std::optional<JsonObject>(TRY(from(*e, path_of(key))));
 }
 
+namespace {
+
+// One step of the path from the root to a value: a key, or an array index.
+struct Step {
+  bool is_index;
+  size_t index;
+  std::string_view key;
+};
+
+std::string render_path(const std::vector<Step>& at) {
+  std::string out;
+  for (const Step& s : at) {
+    bool plain = !s.key.empty() && std::all_of(s.key.begin(), s.key.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+    });
+    if (s.is_index) {
+      out = index_path(out, s.index);
+    } else if (plain) {
+      out += '.';
+      out += s.key;
+    } else {
+      out = entry_path(out, s.key);
+    }
+  }
+  return out;
+}
+
+bool is_container(dom::element e) {
+  auto t = e.type();
+  return t == dom::element_type::OBJECT || t == dom::element_type::ARRAY;
+}
+
+// Finds the first object, at any depth, that repeats a key. One pass over the DOM: each key is
+// compared with the earlier keys of its object (sizes first, so rarely a memcmp); an object with
+// more than kLinear keys is also sorted at its end. Key lists are kept per depth and reused.
+class DuplicateKeyCheck {
+ public:
+  Result<> run(dom::element root) { return walk(root); }
+
+ private:
+  static constexpr size_t kLinear = 16;
+
+  base::Error duplicate(std::string_view key) const {
+    std::string quoted;
+    base::json_quote(quoted, key);
+    return path_error(render_path(m_at), fmt::format("duplicate key {}", quoted));
+  }
+
+  Result<> walk(dom::element e) {
+    dom::object obj;
+    dom::array arr;
+    if (e.get(obj) == simdjson::SUCCESS) {
+      size_t depth = m_at.size();
+      if (m_keys.size() <= depth) m_keys.resize(depth + 1);
+      m_keys[depth].clear();
+      for (dom::key_value_pair kv : obj) {
+        std::vector<std::string_view>& keys = m_keys[depth];  // deeper levels may reallocate
+        if (keys.size() < kLinear && std::find(keys.begin(), keys.end(), kv.key) != keys.end())
+          return base::fail(duplicate(kv.key));
+        keys.push_back(kv.key);
+        if (!is_container(kv.value)) continue;
+        m_at.push_back(Step{false, 0, kv.key});
+        TRY(walk(kv.value));
+        m_at.pop_back();
+      }
+      std::vector<std::string_view>& keys = m_keys[depth];
+      if (keys.size() > kLinear) {
+        std::sort(keys.begin(), keys.end());
+        if (auto dup = std::adjacent_find(keys.begin(), keys.end()); dup != keys.end())
+          return base::fail(duplicate(*dup));
+      }
+    } else if (e.get(arr) == simdjson::SUCCESS) {
+      size_t i = 0;
+      for (dom::element item : arr) {
+        if (is_container(item)) {
+          m_at.push_back(Step{true, i, {}});
+          TRY(walk(item));
+          m_at.pop_back();
+        }
+        ++i;
+      }
+    }
+    return {};
+  }
+
+  std::vector<Step> m_at;  // the path from the root to the value being walked
+  std::vector<std::vector<std::string_view>> m_keys;
+};
+
+}  // namespace
+
 Result<dom::element> parse_json(dom::parser& parser, std::string_view json) {
   dom::element root;
   // The parser copies the input into a padded buffer; simdjson gives no error offset in DOM mode.
@@ -170,6 +265,9 @@ Result<dom::element> parse_json(dom::parser& parser, std::string_view json) {
     return base::fail(base::Error::invalid(
         fmt::format("invalid JSON: {}", simdjson::error_message(err))));
   }
+  // Go's encoding/json (runc, containerd, Docker) keeps the last of two equal keys and simdjson
+  // finds the first: the engine and hull would disagree on what runs. Refuse repeats.
+  TRY(DuplicateKeyCheck().run(root));
   return root;
 }
 

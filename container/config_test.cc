@@ -1,5 +1,6 @@
 #include "container/config.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -451,6 +452,27 @@ TEST(ParseProcess, ParsesOneProcessObject) {
   EXPECT_THAT(parse_process(R"({"args": ["x"], "cwd": "/", "user": {"additionalGids": [1, -1]}})"),
               ErrorMessageHas(".user.additionalGids[1]: must not be negative, got -1"));
   EXPECT_THAT(parse_process(R"({"cwd": "/"})"), ErrorMessageHas(".args: required field missing"));
+}
+
+// Go's encoding/json keeps the last of two equal keys, simdjson the first: any repeat, at any
+// depth and in every entry point (exec --process, update --resources), is refused by its path.
+TEST(DuplicateKeys, RefusedWherever) {
+  EXPECT_THAT(parse_process(R"({"args": ["x"], "cwd": "/", "args": ["y"]})"),
+              ErrorMessageHas("top level: duplicate key \"args\""));
+  EXPECT_THAT(parse_process(R"({"args": ["x"], "cwd": "/", "user": {"uid": 0, "uid": 1000}})"),
+              ErrorMessageHas(".user: duplicate key \"uid\""));
+  EXPECT_THAT(
+      parse_resources(R"({"devices": [{"allow": false}, {"allow": true, "allow": false}]})"),
+      ErrorMessageHas(".devices[1]: duplicate key \"allow\""));
+  EXPECT_THAT(parse_config(R"({"ociVersion": "1.0.2", "linux": {"sysctl": {"a.b": "1"},
+                              "resources": {"unified": {"x": "1"}, "unified": {}}}})"),
+              ErrorMessageHas(".linux.resources: duplicate key \"unified\""));
+  // Keys that only look alike are distinct; big objects are checked too (sorted, not quadratic).
+  std::string many = R"({"ociVersion": "1.0.2", "annotations": {)";
+  for (int i = 0; i < 1000; ++i) many += fmt::format(R"("k{}": "v", )", i);
+  EXPECT_THAT(parse_config(many + R"("K1": "v", "k1 ": "v"}})"), IsOk());
+  EXPECT_THAT(parse_config(many + R"("k999": "w"}})"),
+              ErrorMessageHas(".annotations: duplicate key \"k999\""));
 }
 
 TEST(LoadConfig, MissingFileNamesThePath) {

@@ -109,7 +109,8 @@ class JsonObject {
   std::string m_path;
 };
 
-// Parses JSON text; the returned element lives as long as `parser`.
+// Parses JSON text; the returned element lives as long as `parser`. An object anywhere that
+// repeats a key is an error naming its path (".linux.resources: duplicate key \"memory\"").
 Result<dom::element> parse_json(dom::parser& parser, std::string_view json);
 
 // Shared between the top level, exec --process and update --resources.

@@ -121,6 +121,17 @@ TEST_F(BundlesTest, MappingsWithoutUserNamespace) {
                  "isn't enabled in the config");
 }
 
+// A repeated key: Go-based engines read the last value, hull read the first, so the two would
+// disagree on what runs. Refused with the JSON path.
+TEST_F(BundlesTest, DuplicateKeys) {
+  Bundle b({"/bin/true"});
+  std::string text = b.config();
+  ASSERT_EQ(text.substr(0, 1), "{");
+  b.set_config("{\"ociVersion\": \"1.0.0\", " + text.substr(1));
+  // The log line quotes the message, so the key's own quotes come escaped.
+  expect_refused(b, "dup-keys", "config.json: top level: duplicate key \\\"ociVersion\\\"");
+}
+
 TEST_F(BundlesTest, HundredThousandEnvVarsAreHandled) {
   // busybox sh is quadratic in its environment: print it with env(1) and count here.
   Bundle b({"/bin/env"});
