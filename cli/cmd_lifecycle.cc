@@ -92,6 +92,11 @@ Result<int> cmd_delete(Globals& g, Argv argv) {
       if (container::validate_id(id).has_value()) (void)sys::remove_tree(g.root + "/" + id);
       return 0;
     }
+    // A corrupt state.json must not keep the container's cgroups and processes forever.
+    if (force) {
+      TRY(Container::destroy_unreadable(g.root, id));
+      return 0;
+    }
     return fail(std::move(c).error());
   }
   TRY(c->destroy(force));

@@ -135,6 +135,12 @@ class Container {
   // Removes a stopped (or, with force, any) container: kills what runs, removes cgroups and state,
   // runs poststop hooks.
   Result<> destroy(bool force);
+  // `delete --force` when load() fails on a corrupt state.json (or config in it): removes what
+  // can still be found, then the state directory. If state.json parses, its cgroups and init;
+  // otherwise the default cgroup (/hull/<id> in every hierarchy) and every process in it, with a
+  // warning that a container placed by linux.cgroupsPath cannot be found. No poststop hooks: the
+  // config is unknown. A missing directory is success.
+  static Result<> destroy_unreadable(const std::string& root, const std::string& id);
   Result<std::vector<pid_t>> processes() const;
   // A new process in the running container. Returns it as a child of the caller.
   Result<sys::ChildProcess> exec(const ExecOptions& opts);

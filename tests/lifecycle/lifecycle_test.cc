@@ -1,14 +1,14 @@
 // create/start/state/kill/delete, list/ps, error cases and --preserve-fds through the hull CLI
 // against real containers.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/harness/harness.h"
 #include "tests/lifecycle/util.h"
@@ -198,6 +198,71 @@ TEST(LifecycleTest, DeleteForceKillsRunningAndCreated) {
   EXPECT_FALSE(fs::exists(hull.root() + "/" + unique_id("f2")));
   EXPECT_THAT(cgroup_dirs_of(unique_id("f1")), ::testing::IsEmpty());
   EXPECT_THAT(cgroup_dirs_of(unique_id("f2")), ::testing::IsEmpty());
+}
+
+// A corrupt state.json must not keep a container's processes and cgroups forever. runc 1.1.5
+// fails with "unexpected EOF" and leaves them all; hull's `delete --force` removes what it can
+// find: without state.json, the default cgroup (/hull/<id>) and every process in it; with a
+// state.json that parses around a bad config, the recorded cgroups and init. No pid namespace
+// here, so the backgrounded sleep outlives init and only the cgroup finds it.
+TEST(LifecycleTest, DeleteForceCleansUpAfterACorruptState) {
+  struct Case {
+    const char* name;
+    bool pause;
+    bool recorded;
+    std::function<std::string(const std::string&)> corrupt;
+  };
+  auto truncated = [](const std::string& s) { return s.substr(0, 60); };
+  auto zeros = [](const std::string& s) { return std::string(s.size(), '\0'); };
+  auto bad_config = [](const std::string& s) {
+    return s.substr(0, s.find("\"config\":")) + "\"config\":{\"ociVersion\":\"9.0\"}}";
+  };
+  // `recorded`: state.json still parses, so its cgroups and init are used without a warning.
+  for (const Case& k :
+       {Case{"truncated", false, false, truncated}, Case{"zeros", true, false, zeros},
+        Case{"bad-config", true, true, bad_config}}) {
+    SCOPED_TRACE(k.name);
+    Hull hull;
+    Bundle b({"sh", "-c", "sleep 1000 & exec sleep 1001"});
+    b.edit(
+        "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']");
+    const std::string id = unique_id(std::string("cor-") + k.name);
+    ContainerGuard guard(hull, id);
+    ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), id}).exit_code, 0);
+    std::string ps;
+    for (int i = 0; i < 100 && json_array_size(ps, "") != 2u; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      ps = hull({"ps", "--format", "json", id}).out;
+    }
+    ASSERT_EQ(json_array_size(ps, ""), 2u) << ps;  // init's sleep and the backgrounded one
+    std::vector<std::string> pids = {json_at(ps, "/0").value_or(""),
+                                     json_at(ps, "/1").value_or("")};
+    if (k.pause) {
+      ASSERT_EQ(hull({"pause", id}).exit_code, 0);
+    }
+    const std::string state = hull.root() + "/" + id + "/state.json";
+    ASSERT_TRUE(write_text(state, k.corrupt(read_text(state))));
+
+    RunResult plain = hull({"delete", id});
+    EXPECT_EQ(plain.exit_code, 1);
+    EXPECT_THAT(plain.err, HasSubstr("state.json"));
+    RunResult forced = hull({"delete", "--force", id});
+    EXPECT_EQ(forced.exit_code, 0) << forced.err;
+    if (k.recorded) {
+      EXPECT_THAT(forced.err, Not(HasSubstr("level=warning")));
+    } else {
+      EXPECT_THAT(forced.err, HasSubstr("linux.cgroupsPath keeps its cgroup and processes"));
+    }
+    for (const std::string& pid : pids) {
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (!read_text("/proc/" + pid + "/cmdline").empty() &&
+             std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      EXPECT_TRUE(read_text("/proc/" + pid + "/cmdline").empty()) << "pid " << pid << " survived";
+    }
+    EXPECT_FALSE(fs::exists(hull.root() + "/" + id));
+    EXPECT_THAT(cgroup_dirs_of(id), ::testing::IsEmpty());
+  }
 }
 
 TEST(LifecycleTest, ListAndPsFormats) {
