@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sys/child.h"
 #include "sys/file.h"
 
 #ifndef P_PIDFD
@@ -24,20 +25,9 @@ using base::fail;
 
 Result<Cloned> clone3(uint64_t flags, int cgroup_fd) {
   int pidfd = -1;
-  struct clone_args args {};
-  args.flags = flags | CLONE_PIDFD;
-  args.pidfd = reinterpret_cast<uint64_t>(&pidfd);
-  // With CLONE_PARENT the kernel takes the caller's own exit signal (SIGCHLD for hull's
-  // children) and refuses any other.
-  args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
-  if (cgroup_fd >= 0) {
-    args.flags |= CLONE_INTO_CGROUP;
-    args.cgroup = static_cast<__u64>(static_cast<unsigned>(cgroup_fd));
-  }
-  // SAFETY: no stack is given, so the child continues on a copy of this stack like fork(2). hull
-  // is single-threaded when it clones, so the child may keep using the heap.
-  long r = ::syscall(SYS_clone3, &args, sizeof args);
-  if (r < 0) return fail(Error::from_errno(errno, "clone3"));
+  long r = clone3_raw(flags, cgroup_fd, &pidfd);
+  if (r < 0) return fail(Error::from_errno(static_cast<int>(-r), "clone3"));
+  // The child returns without touching the heap; what it does next is its caller's business.
   if (r == 0) return Cloned{};
   return Cloned{static_cast<pid_t>(r), UniqueFd(pidfd)};
 }

@@ -23,7 +23,8 @@ struct Cloned {
 
 // clone3(2) with fork semantics (no new stack) and CLONE_PIDFD added. `flags` may hold CLONE_NEW*
 // bits; `cgroup_fd` >= 0 adds CLONE_INTO_CGROUP (cgroup v2 only). SIGCHLD is the exit signal
-// (with CLONE_PARENT: the caller's own, which for hull's children is SIGCHLD too).
+// (with CLONE_PARENT: the caller's own, which for hull's children is SIGCHLD too). The child must
+// follow sys/child.h until it execs: the caller may have other threads holding locks.
 Result<Cloned> clone3(uint64_t flags, int cgroup_fd = -1);
 
 Result<UniqueFd> pidfd_open(pid_t pid);
