@@ -63,6 +63,23 @@ Error Error::clone() const {
   return e;
 }
 
+ErrorRecord Error::record() const {
+  return ErrorRecord{m_kind, m_errno, m_op, m_subject, m_detail, m_context};
+}
+
+Error Error::from_record(ErrorRecord r, SourceLocation where) {
+  // A kind this build does not know came from a confused peer.
+  auto k = static_cast<int>(r.kind);
+  if (k < static_cast<int>(ErrorKind::Sys) || k > static_cast<int>(ErrorKind::Child))
+    r.kind = ErrorKind::Protocol;
+  Error e(r.kind, r.err, where);
+  e.m_op = std::move(r.op);
+  e.m_subject = std::move(r.subject);
+  e.m_detail = std::move(r.detail);
+  e.m_context = std::move(r.context);
+  return e;
+}
+
 std::string errno_name(int err) {
   const char* name = strerrorname_np(err);
   return name != nullptr ? std::string(name) : fmt::format("E{}", err);

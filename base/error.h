@@ -10,7 +10,9 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <string>
+#include <tuple>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +40,18 @@ enum class ErrorKind {
   Unsupported,      // this host or build lacks what the request needs
   AlreadyExists,    // the named thing exists already (container id)
   Child,            // a child process failed (hook, criu); detail has its status
+};
+
+// An Error's content without its source location, to carry it to another process (hull's init
+// reports its failures to the parent this way, base/wire.h) and rebuild it there: the kind and
+// errno survive, so the parent can branch on them as on its own errors.
+struct ErrorRecord {
+  ErrorKind kind = ErrorKind::Sys;
+  int32_t err = 0;
+  std::string op, subject, detail;
+  std::vector<std::string> context;
+  auto fields() { return std::tie(kind, err, op, subject, detail, context); }
+  auto fields() const { return std::tie(kind, err, op, subject, detail, context); }
 };
 
 class [[nodiscard]] Error {
@@ -91,6 +105,9 @@ class [[nodiscard]] Error {
   std::string message() const;
   // An explicit copy, for the rare place that must both keep and return an error.
   Error clone() const;
+  // The content, and an Error rebuilt from it (located where from_record is called).
+  ErrorRecord record() const;
+  static Error from_record(ErrorRecord r, SourceLocation where = SourceLocation::current());
 
  private:
   Error(ErrorKind kind, int err, SourceLocation where)

@@ -48,6 +48,17 @@ TEST(ErrorTest, CloneIsIndependent) {
   EXPECT_EQ(e.message(), "outer: open /a: No such file or directory (ENOENT)");
 }
 
+TEST(ErrorTest, ARecordRebuildsKindErrnoAndFrames) {
+  auto e = Error::from_errno(EACCES, "mount proc on", "/proc").context(".mounts[2]").context("init");
+  Error back = Error::from_record(e.record());
+  EXPECT_EQ(back.kind(), ErrorKind::Sys);
+  EXPECT_EQ(back.errno_code(), EACCES);
+  EXPECT_EQ(back.message(), e.message());
+  ErrorRecord odd = Error::invalid("x").record();
+  odd.kind = static_cast<ErrorKind>(99);  // from a confused peer
+  EXPECT_EQ(Error::from_record(std::move(odd)).kind(), ErrorKind::Protocol);
+}
+
 TEST(ErrorTest, ErrnoNames) {
   EXPECT_EQ(errno_name(ENOENT), "ENOENT");
   EXPECT_EQ(errno_name(EPERM), "EPERM");

@@ -1,6 +1,9 @@
 #include "sys/child.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
@@ -54,8 +57,10 @@ void exec_in_child(const ExecImage& image, int report_fd) noexcept {
     if (::dup2(copy, i) < 0) child_fail(report_fd, kStepDup, errno, i);
   }
   // Everything above the table, the copies and the report pipe included, closes at exec.
-  if (::syscall(SYS_close_range, static_cast<unsigned>(n), ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    child_fail(report_fd, kStepCloseRange, errno);
+  if (::syscall(SYS_close_range, static_cast<unsigned>(n), ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+    StepError e = cloexec_walk(n);
+    if (e.step != 0) child_fail(report_fd, e.step, e.err, e.index);
+  }
   if (image.cwd_fd >= 0 && ::fchdir(image.cwd_fd) < 0) child_fail(report_fd, kStepChdir, errno);
   if (image.exe_fd >= 0) {
     ::syscall(SYS_execveat, image.exe_fd, "", image.argv, image.envp, AT_EMPTY_PATH);
@@ -63,6 +68,48 @@ void exec_in_child(const ExecImage& image, int report_fd) noexcept {
     ::execve(image.path, image.argv, image.envp);
   }
   child_fail(report_fd, kStepExec, errno);
+}
+
+StepError cloexec_walk(int first) noexcept {
+  // SAFETY: system calls only; dirents are read into a buffer on this stack.
+  int dir = ::open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return {kStepOpenProcFd, errno, 0};
+  struct statfs fs {};
+  if (::fstatfs(dir, &fs) < 0 || fs.f_type != PROC_SUPER_MAGIC) {
+    int err = errno;
+    ::close(dir);
+    return {kStepProcNotProcfs, fs.f_type != PROC_SUPER_MAGIC ? 0 : err, 0};
+  }
+  alignas(struct dirent64) char buf[4096];
+  for (;;) {
+    long got = ::syscall(SYS_getdents64, dir, buf, sizeof buf);
+    if (got < 0) {
+      int err = errno;
+      ::close(dir);
+      return {kStepListFds, err, 0};
+    }
+    if (got == 0) break;
+    for (long off = 0; off < got;) {
+      auto* d = reinterpret_cast<struct dirent64*>(buf + off);
+      off += d->d_reclen;
+      int fd = 0;
+      bool number = d->d_name[0] != '\0';
+      for (const char* c = d->d_name; *c != '\0' && number; ++c) {
+        number = *c >= '0' && *c <= '9' && fd < (1 << 27);
+        fd = fd * 10 + (*c - '0');
+      }
+      if (!number || fd < first || fd == dir) continue;
+      int flags = ::fcntl(fd, F_GETFD);
+      if (flags < 0 && errno == EBADF) continue;  // closed since the listing
+      if (flags < 0 || ((flags & FD_CLOEXEC) == 0 && ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)) {
+        int err = errno;
+        ::close(dir);
+        return {kStepMarkFd, err, fd};
+      }
+    }
+  }
+  ::close(dir);
+  return {};
 }
 
 long clone3_raw(uint64_t flags, int cgroup_fd, int* pidfd) noexcept {

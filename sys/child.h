@@ -42,6 +42,23 @@ inline constexpr int32_t kStepCloseRange = 3;
 inline constexpr int32_t kStepChdir = 4;
 inline constexpr int32_t kStepExec = 5;
 
+// Steps of cloexec_walk.
+inline constexpr int32_t kStepOpenProcFd = 6;
+inline constexpr int32_t kStepProcNotProcfs = 7;  // value: 0
+inline constexpr int32_t kStepListFds = 8;
+inline constexpr int32_t kStepMarkFd = 9;         // index: the fd
+
+// Marks every fd from `first` up FD_CLOEXEC one at a time, for each fd listed in /proc/self/fd,
+// which must be procfs (a container may mount anything there, and a listing from it could miss
+// fds). For when close_range is refused (a seccomp profile older than it). Allocates nothing:
+// the listing goes through a stack buffer. Returns {0, 0} or the failed step and its errno.
+struct StepError {
+  int32_t step = 0;
+  int32_t err = 0;
+  int32_t index = 0;
+};
+StepError cloexec_walk(int first) noexcept;
+
 // Everything exec_in_child needs, prepared before clone.
 struct ExecImage {
   int exe_fd = -1;                 // executed with execveat(AT_EMPTY_PATH) when >= 0, else `path`
@@ -54,7 +71,8 @@ struct ExecImage {
 };
 
 // In the child: empties the signal mask, lays out the descriptor table (every other fd closes at
-// exec), optionally changes directory, and executes the image. On failure reports through
+// exec: close_range, or cloexec_walk where that is refused), optionally changes directory, and
+// executes the image. On failure reports through
 // `report_fd` (which must be CLOEXEC and may be any number) and _exits 127.
 [[noreturn]] void exec_in_child(const ExecImage& image, int report_fd) noexcept;
 

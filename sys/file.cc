@@ -1,6 +1,9 @@
 #include "sys/file.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <linux/openat2.h>
 #include <sys/file.h>
 #include <sys/syscall.h>
@@ -56,6 +59,32 @@ Result<std::string> read_all(FdRef fd, const std::string& what) {
   }
 }
 
+Result<UniqueFd> dup_cloexec(FdRef fd) {
+  int out = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3);
+  if (out < 0) return fail(Error::from_errno(errno, "fcntl F_DUPFD_CLOEXEC", fmt::format("fd {}", fd.get())));
+  return UniqueFd(out);
+}
+
+Result<std::string> realpath(const std::string& path) {
+  char buf[PATH_MAX];
+  if (::realpath(path.c_str(), buf) == nullptr) return fail(Error::from_errno(errno, "realpath", path));
+  return std::string(buf);
+}
+
+Result<std::string> pread_all(FdRef fd, const std::string& what) {
+  std::string out;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::pread(fd.get(), buf, sizeof buf, static_cast<off_t>(out.size()));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail(Error::from_errno(errno, "pread", what));
+    }
+    if (n == 0) return out;
+    out.append(buf, static_cast<size_t>(n));
+  }
+}
+
 Result<> write_all(FdRef fd, std::string_view data, const std::string& what) {
   while (!data.empty()) {
     ssize_t n = ::write(fd.get(), data.data(), data.size());
@@ -66,6 +95,23 @@ Result<> write_all(FdRef fd, std::string_view data, const std::string& what) {
     data.remove_prefix(static_cast<size_t>(n));
   }
   return {};
+}
+
+Result<> write_all_nosigpipe(FdRef fd, std::string_view data, const std::string& what) {
+  sigset_t pipe_only, old, pending;
+  ::sigemptyset(&pipe_only);
+  ::sigaddset(&pipe_only, SIGPIPE);
+  ::sigpending(&pending);
+  bool was_pending = ::sigismember(&pending, SIGPIPE) == 1;
+  ::pthread_sigmask(SIG_BLOCK, &pipe_only, &old);
+  auto r = write_all(fd, data, what);
+  if (!r.has_value() && r.error().errno_code() == EPIPE && !was_pending) {
+    // The SIGPIPE this write raised is pending for this thread: take it before unblocking.
+    struct timespec zero {};
+    (void)::sigtimedwait(&pipe_only, nullptr, &zero);
+  }
+  ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  return r;
 }
 
 Result<std::string> read_file(const std::string& path) {

@@ -29,7 +29,18 @@ Result<UniqueFd> openat2(FdRef dir, const std::string& path, uint64_t flags, uin
 
 // Reads until EOF / writes everything, retrying EINTR and short transfers.
 Result<std::string> read_all(FdRef fd, const std::string& what);
+// A CLOEXEC duplicate of `fd` numbered 3 or above (fcntl F_DUPFD_CLOEXEC): never on a stdio slot.
+Result<UniqueFd> dup_cloexec(FdRef fd);
+// realpath(3): absolute, every symlink resolved, the file must exist.
+Result<std::string> realpath(const std::string& path);
+// The whole file from offset 0 with pread(2), whatever the descriptor's offset (a memfd written
+// by another process through the same open file).
+Result<std::string> pread_all(FdRef fd, const std::string& what);
 Result<> write_all(FdRef fd, std::string_view data, const std::string& what);
+// write_all to a pipe whose reader may be gone: EPIPE is returned, and no SIGPIPE reaches the
+// process (it is blocked for this thread during the write and a pending one is consumed), so the
+// caller's signal dispositions stay as they were.
+Result<> write_all_nosigpipe(FdRef fd, std::string_view data, const std::string& what);
 // read(2)/write(2) once, retrying EINTR only. Returns the byte count.
 Result<size_t> read_some(FdRef fd, std::span<char> buf, const std::string& what);
 

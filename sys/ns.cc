@@ -12,6 +12,7 @@
 #include <charconv>
 
 #include "sys/dir_entries.h"
+#include "sys/child.h"
 #include "sys/file.h"
 #include "sys/security.h"
 
@@ -60,21 +61,16 @@ Result<> cloexec_from(int first) {
 
 Result<> cloexec_each_from(int first) {
   const std::string what = "/proc/self/fd";
-  UniqueFd dir = TRY(open(what, O_RDONLY | O_DIRECTORY));
-  if (TRY(fs_type(dir, what)) != PROC_SUPER_MAGIC)
-    return fail(Error::invalid(what + " is not on procfs: cannot list the open fds"));
-  for (const DirEntry& e : TRY(list_dir_at(dir, what))) {
-    int fd = -1;
-    auto [end, ec] = std::from_chars(e.name.data(), e.name.data() + e.name.size(), fd);
-    if (ec != std::errc() || end != e.name.data() + e.name.size() || fd < first || fd == dir.get())
-      continue;
-    int flags = ::fcntl(fd, F_GETFD);
-    // EBADF: the listing's own descriptor, closed by now.
-    if (flags < 0 && errno == EBADF) continue;
-    if (flags < 0 || ((flags & FD_CLOEXEC) == 0 && ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0))
-      return fail(Error::from_errno(errno, "fcntl F_SETFD FD_CLOEXEC", fmt::format("fd {}", fd)));
+  StepError e = cloexec_walk(first);
+  switch (e.step) {
+    case 0: return {};
+    case kStepProcNotProcfs:
+      if (e.err == 0) return fail(Error::invalid(what + " is not on procfs: cannot list the open fds"));
+      return fail(Error::from_errno(e.err, "fstatfs", what));
+    case kStepOpenProcFd: return fail(Error::from_errno(e.err, "open", what));
+    case kStepListFds: return fail(Error::from_errno(e.err, "getdents64", what));
+    default: return fail(Error::from_errno(e.err, "fcntl F_SETFD FD_CLOEXEC", fmt::format("fd {}", e.index)));
   }
-  return {};
 }
 
 }  // namespace hull::sys

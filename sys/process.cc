@@ -32,6 +32,17 @@ Result<Cloned> clone3(uint64_t flags, int cgroup_fd) {
   return Cloned{static_cast<pid_t>(r), UniqueFd(pidfd)};
 }
 
+void reset_ignored_signals() noexcept {
+  for (int sig = 1; sig < NSIG; ++sig) {
+    if (sig == SIGKILL || sig == SIGSTOP) continue;
+    struct sigaction sa {};
+    if (::sigaction(sig, nullptr, &sa) == 0 && sa.sa_handler == SIG_IGN) {
+      sa.sa_handler = SIG_DFL;
+      (void)::sigaction(sig, &sa, nullptr);
+    }
+  }
+}
+
 Result<UniqueFd> pidfd_open(pid_t pid) {
   // SAFETY: raw syscall with integer arguments.
   long fd = ::syscall(SYS_pidfd_open, pid, 0);

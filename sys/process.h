@@ -44,6 +44,10 @@ Result<ExitStatus> wait_pid(pid_t pid);
 // True once the process behind `pidfd` has exited (works for non-children too).
 Result<bool> pidfd_exited(FdRef pidfd, int timeout_ms);
 
+// Every signal the process ignores (SIG_IGN survives execve) back to SIG_DFL: a program started
+// by a caller that ignores SIGPIPE or SIGINT should not pass that on to the container.
+void reset_ignored_signals() noexcept;
+
 // Field 22 of /proc/PID/stat (clock ticks since boot). With the pid it names one process forever.
 Result<uint64_t> process_start_time(pid_t pid);
 // The state letter of /proc/PID/stat ('R', 'S', 'Z', ...).
