@@ -11,7 +11,7 @@
 
 namespace hull::container {
 
-namespace dom = simdjson::dom;
+namespace json = base::json;
 using detail::JsonObject;
 using detail::path_error;
 
@@ -37,7 +37,7 @@ Result<User> parse_user(const JsonObject& o) {
   TRY(o.get("uid", u.uid));
   TRY(o.get("gid", u.gid));
   TRY(o.get("umask", u.umask));
-  auto each_additional_gids = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_additional_gids = [&](json::Value e, const std::string& p) -> Result<> {
     u.additional_gids.push_back(TRY(detail::to_int<uint32_t>(e, p)));
     return {};
   };
@@ -59,7 +59,7 @@ Result<Capabilities> parse_capabilities(const JsonObject& o) {
 Result<std::vector<Rlimit>> parse_rlimits(const JsonObject& o) {
   std::vector<Rlimit> out;
   std::set<std::string> seen;
-  auto each_rlimits = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_rlimits = [&](json::Value e, const std::string& p) -> Result<> {
     auto r = TRY(JsonObject::from(e, p));
     Rlimit l;
     TRY(r.require("type"));
@@ -104,7 +104,7 @@ Result<IoPriority> parse_io_priority(const JsonObject& o) {
 
 Result<std::vector<Hook>> parse_hook_list(const JsonObject& o, std::string_view key) {
   std::vector<Hook> out;
-  auto each_item = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_item = [&](json::Value e, const std::string& p) -> Result<> {
     auto h = TRY(JsonObject::from(e, p));
     Hook hook;
     TRY(h.require("path"));
@@ -136,7 +136,7 @@ Result<Hooks> parse_hooks(const JsonObject& o) {
 
 Result<std::vector<Mount>> parse_mounts(const JsonObject& o) {
   std::vector<Mount> out;
-  auto each_mounts = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_mounts = [&](json::Value e, const std::string& p) -> Result<> {
     auto m = TRY(JsonObject::from(e, p));
     Mount mount;
     TRY(m.require("destination"));
@@ -226,7 +226,7 @@ Result<Process> parse_process_object(const JsonObject& o) {
 
 Result<std::vector<IdMapping>> parse_id_mappings(const JsonObject& o, std::string_view key) {
   std::vector<IdMapping> out;
-  auto each_item = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_item = [&](json::Value e, const std::string& p) -> Result<> {
     auto m = TRY(JsonObject::from(e, p));
     IdMapping id;
     TRY(m.get("containerID", id.container_id));
@@ -266,8 +266,8 @@ const Namespace* Config::find_namespace(NamespaceType t) const {
 bool Config::has_namespace(NamespaceType t) const { return find_namespace(t) != nullptr; }
 
 Result<Config> parse_config(std::string_view json) {
-  dom::parser parser;
-  dom::element root = TRY(detail::parse_json(parser, json));
+  json::Document doc = TRY(detail::parse_json(json));
+  json::Value root = doc.root();
   return parse_config_object(TRY(JsonObject::from(root, "")));
 }
 
@@ -277,14 +277,14 @@ Result<Config> load_config(const std::string& path) {
 }
 
 Result<Resources> parse_resources(std::string_view json) {
-  dom::parser parser;
-  dom::element root = TRY(detail::parse_json(parser, json));
+  json::Document doc = TRY(detail::parse_json(json));
+  json::Value root = doc.root();
   return detail::parse_resources_object(TRY(JsonObject::from(root, "")));
 }
 
 Result<Process> parse_process(std::string_view json) {
-  dom::parser parser;
-  dom::element root = TRY(detail::parse_json(parser, json));
+  json::Document doc = TRY(detail::parse_json(json));
+  json::Value root = doc.root();
   return detail::parse_process_object(TRY(JsonObject::from(root, "")));
 }
 

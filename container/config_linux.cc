@@ -26,7 +26,7 @@ constexpr std::array<std::pair<std::string_view, NamespaceType>, 8> kNamespaceNa
 Result<std::vector<Namespace>> parse_namespaces(const JsonObject& o) {
   std::vector<Namespace> out;
   std::set<NamespaceType> seen;
-  auto each_namespaces = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_namespaces = [&](json::Value e, const std::string& p) -> Result<> {
     auto n = TRY(JsonObject::from(e, p));
     std::string type;
     TRY(n.require("type"));
@@ -52,7 +52,7 @@ Result<std::vector<Namespace>> parse_namespaces(const JsonObject& o) {
 
 Result<std::map<std::string, TimeOffset>> parse_time_offsets(const JsonObject& o) {
   std::map<std::string, TimeOffset> out;
-  auto each_clock = [&](std::string_view clock, dom::element e, const std::string& p) -> Result<> {
+  auto each_clock = [&](std::string_view clock, json::Value e, const std::string& p) -> Result<> {
     if (clock != "monotonic" && clock != "boottime") {
       return base::fail(path_error(
           p, fmt::format("unknown clock \"{}\" (want monotonic or boottime)", clock)));
@@ -73,7 +73,7 @@ Result<std::map<std::string, TimeOffset>> parse_time_offsets(const JsonObject& o
 
 Result<std::vector<Device>> parse_devices(const JsonObject& o) {
   std::vector<Device> out;
-  auto each_devices = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_devices = [&](json::Value e, const std::string& p) -> Result<> {
     auto d = TRY(JsonObject::from(e, p));
     Device dev;
     TRY(d.require("type"));
@@ -104,7 +104,7 @@ Result<SeccompSyscall> parse_seccomp_syscall(const JsonObject& s) {
   TRY(s.require("action"));
   TRY(s.get("action", sc.action));
   TRY(s.get("errnoRet", sc.errno_ret));
-  auto each_args = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_args = [&](json::Value e, const std::string& p) -> Result<> {
     auto a = TRY(JsonObject::from(e, p));
     SeccompArg arg;
     TRY(a.require("index"));
@@ -130,7 +130,7 @@ Result<Seccomp> parse_seccomp(const JsonObject& o) {
   TRY(o.get("flags", s.flags));
   TRY(o.get("listenerPath", s.listener_path));
   TRY(o.get("listenerMetadata", s.listener_metadata));
-  auto each_syscalls = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_syscalls = [&](json::Value e, const std::string& p) -> Result<> {
     auto sc = TRY(JsonObject::from(e, p));
     s.syscalls.push_back(TRY(parse_seccomp_syscall(sc)));
     return {};

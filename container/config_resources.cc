@@ -10,7 +10,7 @@ namespace {
 
 Result<std::vector<DeviceCgroupRule>> parse_device_rules(const JsonObject& o) {
   std::vector<DeviceCgroupRule> out;
-  auto each_devices = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_devices = [&](json::Value e, const std::string& p) -> Result<> {
     auto d = TRY(JsonObject::from(e, p));
     DeviceCgroupRule rule;
     TRY(d.require("allow"));
@@ -64,7 +64,7 @@ Result<CpuResources> parse_cpu(const JsonObject& o) {
 
 Result<std::vector<ThrottleDevice>> parse_throttle(const JsonObject& o, std::string_view key) {
   std::vector<ThrottleDevice> out;
-  auto each_item = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_item = [&](json::Value e, const std::string& p) -> Result<> {
     auto d = TRY(JsonObject::from(e, p));
     ThrottleDevice t;
     TRY(d.require("major"));
@@ -84,7 +84,7 @@ Result<BlockIoResources> parse_block_io(const JsonObject& o) {
   BlockIoResources b;
   TRY(o.get("weight", b.weight));
   TRY(o.get("leafWeight", b.leaf_weight));
-  auto each_weight_device = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_weight_device = [&](json::Value e, const std::string& p) -> Result<> {
     auto d = TRY(JsonObject::from(e, p));
     WeightDevice w;
     TRY(d.require("major"));
@@ -107,7 +107,7 @@ Result<BlockIoResources> parse_block_io(const JsonObject& o) {
 Result<NetworkResources> parse_network(const JsonObject& o) {
   NetworkResources n;
   TRY(o.get("classID", n.class_id));
-  auto each_priorities = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_priorities = [&](json::Value e, const std::string& p) -> Result<> {
     auto pr = TRY(JsonObject::from(e, p));
     NetworkPriority prio;
     TRY(pr.require("name"));
@@ -130,7 +130,7 @@ Result<Resources> parse_resources_object(const JsonObject& o) {
   if (auto c = TRY(o.object("cpu"))) r.cpu = TRY(parse_cpu(*c));
   if (auto p = TRY(o.object("pids"))) TRY(p->get("limit", r.pids_limit));
   if (auto b = TRY(o.object("blockIO"))) r.block_io = TRY(parse_block_io(*b));
-  auto each_hugepage_limits = [&](dom::element e, const std::string& p) -> Result<> {
+  auto each_hugepage_limits = [&](json::Value e, const std::string& p) -> Result<> {
     auto h = TRY(JsonObject::from(e, p));
     HugepageLimit limit;
     TRY(h.require("pageSize"));
@@ -142,7 +142,7 @@ Result<Resources> parse_resources_object(const JsonObject& o) {
   };
   TRY(o.each("hugepageLimits", each_hugepage_limits));
   if (auto n = TRY(o.object("network"))) r.network = TRY(parse_network(*n));
-  auto each_rdma = [&](std::string_view name, dom::element e, const std::string& p) -> Result<> {
+  auto each_rdma = [&](std::string_view name, json::Value e, const std::string& p) -> Result<> {
     auto d = TRY(JsonObject::from(e, p));
     RdmaLimit limit;
     TRY(d.get("hcaHandles", limit.hca_handles));

@@ -314,8 +314,8 @@ TEST(DefaultSpec, RootlessMapsCurrentUserAndDropsPrivilegedParts) {
 
 TEST(ParseConfig, InvalidJsonSaysSo) {
   auto r = parse_config("{\"ociVersion\": ");
-  EXPECT_THAT(r, ErrorMessageHas("invalid JSON: "));
-  EXPECT_THAT(parse_config(""), ErrorMessageHas("invalid JSON: "));
+  EXPECT_THAT(r, ErrorMessageHas("invalid JSON at line 1, column 16: unexpected end of input"));
+  EXPECT_THAT(parse_config(""), ErrorMessageHas("invalid JSON at line 1, column 1: "));
 }
 
 TEST(ParseConfig, UnknownFieldsAndNullsAreIgnored) {

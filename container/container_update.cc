@@ -1,6 +1,6 @@
 // Container::update: new cgroup limits for a live container (runc's update), written to the
 // cgroup first and then recorded in state.json's config, so a failed write changes no record.
-#include <simdjson.h>
+#include "base/json.h"
 
 #include "base/json_writer.h"
 #include "container/cgroups/cgroups.h"
@@ -233,29 +233,26 @@ std::string resources_json(const Resources& r) {
 }
 
 Result<std::string> replace_resources(std::string_view config_json, const Resources& r) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(config_json);
-  simdjson::dom::object root;
-  if (auto err = parser.parse(padded).get(root); err != simdjson::SUCCESS)
-    return fail(Error::protocol(
-        fmt::format("config: expected a JSON object: {}", simdjson::error_message(err))));
+  auto doc = base::json::parse(config_json);
+  if (!doc.has_value()) return fail(std::move(doc).error().context("config"));
+  base::json::Value root = doc->root();
+  if (!root.is_object()) return fail(Error::protocol("config: expected a JSON object"));
   JsonWriter w;
   w.begin_object();
   bool has_linux = false;
-  for (auto member : root) {
-    w.key(member.key);
-    if (member.key != "linux") {
-      w.raw(simdjson::minify(member.value));
+  for (size_t i = 0; i < root.size(); ++i) {
+    w.key(root.key(i));
+    if (root.key(i) != "linux") {
+      w.raw(root.member(i).raw());
       continue;
     }
-    simdjson::dom::object lx;
-    if (member.value.get(lx) != simdjson::SUCCESS)
-      return fail(Error::protocol("config: .linux: expected an object"));
+    base::json::Value lx = root.member(i);
+    if (!lx.is_object()) return fail(Error::protocol("config: .linux: expected an object"));
     has_linux = true;
     w.begin_object();
-    for (auto m : lx) {
-      if (m.key == "resources") continue;
-      w.key(m.key).raw(simdjson::minify(m.value));
+    for (size_t j = 0; j < lx.size(); ++j) {
+      if (lx.key(j) == "resources") continue;
+      w.key(lx.key(j)).raw(lx.member(j).raw());
     }
     w.key("resources").raw(resources_json(r));
     w.end_object();

@@ -1,6 +1,6 @@
 #include "container/criu_support.h"
 
-#include <simdjson.h>
+#include "base/json.h"
 
 #include "base/json_writer.h"
 #include "container/mount_options.h"
@@ -147,17 +147,15 @@ std::string descriptors_json(const std::vector<std::string>& fds) {
 
 base::Result<std::vector<std::string>> parse_descriptors(std::string_view json,
                                                          const std::string& path) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(json);
-  simdjson::dom::array arr;
-  if (parser.parse(padded).get(arr) != simdjson::SUCCESS)
+  auto doc = base::json::parse(json);
+  if (!doc.has_value() || !doc->root().is_array())
     return fail(Error::invalid(fmt::format("{}: not a JSON array of strings", path)));
   std::vector<std::string> out;
-  for (auto v : arr) {
-    std::string_view s;
-    if (v.get(s) != simdjson::SUCCESS)
+  for (size_t i = 0; i < doc->root().size(); ++i) {
+    base::json::Value v = doc->root().element(i);
+    if (!v.is_string())
       return fail(Error::invalid(fmt::format("{}: not a JSON array of strings", path)));
-    out.emplace_back(s);
+    out.emplace_back(v.as_string());
   }
   return out;
 }

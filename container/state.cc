@@ -1,14 +1,15 @@
 #include "container/state.h"
 
-#include <simdjson.h>
 #include <time.h>
 
+#include "base/json.h"
 #include "base/json_writer.h"
 
 namespace hull::container {
 
 using base::Error;
 using base::fail;
+namespace json = base::json;
 using base::JsonWriter;
 
 std::string_view status_name(Status s) {
@@ -72,53 +73,52 @@ std::string serialize_state(const State& s) {
 
 namespace {
 
-Result<std::map<std::string, std::string>> read_map(simdjson::dom::element obj, std::string_view key) {
+Result<std::map<std::string, std::string>> read_map(json::Value obj, std::string_view key) {
   std::map<std::string, std::string> out;
-  simdjson::dom::object o;
-  if (obj[key].get(o) != simdjson::SUCCESS) return out;
-  for (auto [k, v] : o) {
-    std::string_view sv;
-    if (v.get(sv) != simdjson::SUCCESS)
-      return fail(Error::protocol(fmt::format("state.json: .{}.{}: expected string", key, k)));
-    out.emplace(std::string(k), std::string(sv));
+  auto o = obj.find(key);
+  if (!o || !o->is_object()) return out;
+  for (size_t i = 0; i < o->size(); ++i) {
+    if (!o->member(i).is_string())
+      return fail(Error::protocol(fmt::format("state.json: .{}.{}: expected string", key, o->key(i))));
+    out.emplace(std::string(o->key(i)), std::string(o->member(i).as_string()));
   }
   return out;
 }
 
 }  // namespace
 
-Result<State> parse_state(std::string_view json) {
-  simdjson::dom::parser parser;
-  simdjson::padded_string padded(json);
-  simdjson::dom::element root;
-  if (auto err = parser.parse(padded).get(root); err != simdjson::SUCCESS)
-    return fail(Error::protocol(fmt::format("state.json: invalid JSON: {}", simdjson::error_message(err))));
+Result<State> parse_state(std::string_view text) {
+  auto doc = json::parse(text);
+  if (!doc.has_value()) return fail(Error::protocol("state.json: " + doc.error().message()));
+  json::Value root = doc->root();
+  auto string_at = [&](std::string_view key) -> std::optional<std::string> {
+    auto v = root.find(key);
+    if (!v || !v->is_string()) return std::nullopt;
+    return std::string(v->as_string());
+  };
   State s;
-  std::string_view sv;
-  int64_t pid = 0;
-  uint64_t start = 0;
-  if (root["id"].get(sv) != simdjson::SUCCESS) return fail(Error::protocol("state.json: .id missing"));
-  s.id = sv;
-  if (root["init_process_pid"].get(pid) != simdjson::SUCCESS)
+  auto id = string_at("id");
+  if (!id) return fail(Error::protocol("state.json: .id missing"));
+  s.id = *id;
+  auto pid = root.find("init_process_pid");
+  if (!pid || pid->type() != json::Type::Int64)
     return fail(Error::protocol("state.json: .init_process_pid missing"));
-  s.init_pid = static_cast<pid_t>(pid);
-  if (root["init_process_start"].get(start) == simdjson::SUCCESS) s.init_start_time = start;
-  if (root["created"].get(sv) == simdjson::SUCCESS) s.created = sv;
-  if (root["bundle"].get(sv) == simdjson::SUCCESS) s.bundle = sv;
-  if (root["rootfs"].get(sv) == simdjson::SUCCESS) s.rootfs = sv;
+  s.init_pid = static_cast<pid_t>(pid->as_int64());
+  if (auto start = root.find("init_process_start"); start && start->type() == json::Type::Int64)
+    s.init_start_time = static_cast<uint64_t>(start->as_int64());
+  s.created = string_at("created").value_or("");
+  s.bundle = string_at("bundle").value_or("");
+  s.rootfs = string_at("rootfs").value_or("");
   s.cgroup_paths = TRY(read_map(root, "cgroup_paths"));
   s.namespace_paths = TRY(read_map(root, "namespace_paths"));
   s.annotations = TRY(read_map(root, "annotations"));
-  simdjson::dom::array descs;
-  if (root["external_descriptors"].get(descs) == simdjson::SUCCESS) {
-    for (auto d : descs)
-      if (d.get(sv) == simdjson::SUCCESS) s.external_descriptors.emplace_back(sv);
+  if (auto descs = root.find("external_descriptors"); descs && descs->is_array()) {
+    for (size_t i = 0; i < descs->size(); ++i)
+      if (descs->element(i).is_string()) s.external_descriptors.emplace_back(descs->element(i).as_string());
   }
-  bool b = false;
-  if (root["rootless"].get(b) == simdjson::SUCCESS) s.rootless = b;
-  if (root["created_userns"].get(b) == simdjson::SUCCESS) s.created_userns = b;
-  simdjson::dom::element cfg;
-  if (root["config"].get(cfg) == simdjson::SUCCESS && !cfg.is_null()) s.config_json = simdjson::minify(cfg);
+  if (auto b = root.find("rootless"); b && b->is_bool()) s.rootless = b->as_bool();
+  if (auto b = root.find("created_userns"); b && b->is_bool()) s.created_userns = b->as_bool();
+  if (auto cfg = root.find("config"); cfg && !cfg->is_null()) s.config_json = std::string(cfg->raw());
   return s;
 }
 

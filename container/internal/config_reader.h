@@ -1,9 +1,7 @@
-// Private to the config parser: typed reads from a simdjson DOM that name the JSON path of every
+// Private to the config parser: typed reads from a base::json DOM that name the JSON path of every
 // error (".process.args[2]: expected string, got number"). Absent keys and JSON null both leave
 // the output untouched, as Go's encoding/json does for runc; so optional fields stay unset.
 #pragma once
-
-#include <simdjson.h>
 
 #include <concepts>
 #include <cstdint>
@@ -14,29 +12,30 @@
 #include <string_view>
 #include <vector>
 
+#include "base/json.h"
 #include "base/result.h"
 #include "container/config.h"
 
 namespace hull::container::detail {
 
-namespace dom = simdjson::dom;
+namespace json = base::json;
 
 // "string", "number", "object", ...
-std::string_view json_type_name(dom::element_type t);
+std::string_view json_type_name(json::Type t);
 // "<path>: <what>" as an InvalidArgument error; the empty path reads "top level".
 base::Error path_error(std::string_view path, std::string_view what);
-base::Error type_error(std::string_view path, std::string_view expected, dom::element e);
+base::Error type_error(std::string_view path, std::string_view expected, json::Value e);
 std::string index_path(std::string_view path, size_t i);
 std::string entry_path(std::string_view path, std::string_view key);
 
-Result<std::string> to_string(dom::element e, const std::string& path);
-Result<bool> to_bool(dom::element e, const std::string& path);
+Result<std::string> to_string(json::Value e, const std::string& path);
+Result<bool> to_bool(json::Value e, const std::string& path);
 // Any integer type; negative values for unsigned T, fractions and out-of-range values fail.
-Result<int64_t> to_int64(dom::element e, const std::string& path, int64_t min, int64_t max);
-Result<uint64_t> to_uint64(dom::element e, const std::string& path, uint64_t max);
+Result<int64_t> to_int64(json::Value e, const std::string& path, int64_t min, int64_t max);
+Result<uint64_t> to_uint64(json::Value e, const std::string& path, uint64_t max);
 
 template <std::integral T>
-Result<T> to_int(dom::element e, const std::string& path) {
+Result<T> to_int(json::Value e, const std::string& path) {
   if constexpr (std::is_unsigned_v<T>) {
     return static_cast<T>(TRY(to_uint64(e, path, std::numeric_limits<T>::max())));
   } else {
@@ -48,12 +47,12 @@ Result<T> to_int(dom::element e, const std::string& path) {
 // A JSON object and its path, with typed getters keyed by field name.
 class JsonObject {
  public:
-  static Result<JsonObject> from(dom::element e, std::string path);
+  static Result<JsonObject> from(json::Value e, std::string path);
 
   const std::string& path() const { return m_path; }
   std::string path_of(std::string_view key) const;
   // The value of `key`, or nullopt when it is absent or null.
-  std::optional<dom::element> find(std::string_view key) const;
+  std::optional<json::Value> find(std::string_view key) const;
   bool has(std::string_view key) const { return find(key).has_value(); }
   // Fails with "<path>.<key>: required field missing" unless `key` has a non-null value.
   Result<> require(std::string_view key) const;
@@ -84,10 +83,8 @@ class JsonObject {
     auto e = find(key);
     if (!e) return {};
     std::string p = path_of(key);
-    dom::array arr;
-    if (e->get(arr) != simdjson::SUCCESS) return base::fail(type_error(p, "array", *e));
-    size_t i = 0;
-    for (dom::element item : arr) TRY(fn(item, index_path(p, i++)));
+    if (!e->is_array()) return base::fail(type_error(p, "array", *e));
+    for (size_t i = 0; i < e->size(); ++i) TRY(fn(e->element(i), index_path(p, i)));
     return {};
   }
 
@@ -96,22 +93,21 @@ class JsonObject {
   Result<> each_member(std::string_view key, Fn&& fn) const {
     auto sub = TRY(object(key));
     if (!sub) return {};
-    for (dom::key_value_pair kv : sub->m_obj) {
-      TRY(fn(kv.key, kv.value, entry_path(sub->m_path, kv.key)));
+    for (size_t i = 0; i < sub->m_obj.size(); ++i) {
+      TRY(fn(sub->m_obj.key(i), sub->m_obj.member(i), entry_path(sub->m_path, sub->m_obj.key(i))));
     }
     return {};
   }
 
  private:
-  JsonObject(dom::object obj, std::string path) : m_obj(obj), m_path(std::move(path)) {}
+  JsonObject(json::Value obj, std::string path) : m_obj(obj), m_path(std::move(path)) {}
 
-  dom::object m_obj;
+  json::Value m_obj;  // an object
   std::string m_path;
 };
 
-// Parses JSON text; the returned element lives as long as `parser`. An object anywhere that
-// repeats a key is an error naming its path (".linux.resources: duplicate key \"memory\"").
-Result<dom::element> parse_json(dom::parser& parser, std::string_view json);
+// Parses JSON text (base::json: strict, duplicate keys refused with their path).
+Result<json::Document> parse_json(std::string_view text);
 
 // Shared between the top level, exec --process and update --resources.
 Result<Process> parse_process_object(const JsonObject& o);
