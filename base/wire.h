@@ -3,13 +3,12 @@
 //
 // A struct takes part by naming its fields once:
 //   struct Hook { std::string path; std::vector<std::string> args; std::optional<int> timeout;
-//                 auto fields() { return std::tie(path, args, timeout); }
-//                 auto fields() const { return std::tie(path, args, timeout); } };
+//                 HULL_WIRE_FIELDS(path, args, timeout) };
 //   std::string bytes = base::wire::encode(hook);
 //   Hook back = TRY(base::wire::decode<Hook>(bytes));
 //
-// Supported: bool, integers, enums, std::string, std::vector, std::optional, std::map, std::pair
-// and structs with fields(). Integers are 8 bytes little-endian; strings and containers a 4-byte
+// Supported: bool, integers, enums, std::string, std::vector, std::optional, std::map, std::pair,
+// structs with fields(), and C structs without padding (as their bytes). Integers are 8 bytes little-endian; strings and containers a 4-byte
 // count first. decode() checks every length against what is left, refuses values out of the
 // target type's range and trailing bytes, and never allocates more than the input could hold.
 #pragma once
@@ -29,12 +28,23 @@
 
 #include "base/result.h"
 
+// fields(), for reading and for writing: a std::tie of the members, in wire order.
+#define HULL_WIRE_FIELDS(...)                           \
+  auto fields() { return std::tie(__VA_ARGS__); }       \
+  auto fields() const { return std::tie(__VA_ARGS__); }
+
 namespace hull::base::wire {
 
 namespace detail {
 
 template <typename T>
 concept HasFields = requires(T& t) { t.fields(); };
+
+// A C struct such as sock_filter, which cannot be given fields(): its bytes, when it has no
+// padding (both ends are the same build, so layout and byte order agree).
+template <typename T>
+concept PlainBytes = std::is_class_v<T> && !HasFields<T> && std::is_trivially_copyable_v<T> &&
+                     std::has_unique_object_representations_v<T>;
 
 template <typename T> struct IsVector : std::false_type {};
 template <typename T> struct IsVector<std::vector<T>> : std::true_type {};
@@ -72,6 +82,8 @@ class Writer {
     } else if constexpr (IsPair<T>::value) {
       put(v.first);
       put(v.second);
+    } else if constexpr (PlainBytes<T>) {
+      m_out.append(reinterpret_cast<const char*>(&v), sizeof v);
     } else {
       static_assert(HasFields<T>, "wire: type has no fields()");
       std::apply([&](const auto&... f) { (put(f), ...); }, v.fields());
@@ -140,6 +152,9 @@ class Reader {
     } else if constexpr (IsPair<T>::value) {
       TRY(get(v.first));
       TRY(get(v.second));
+    } else if constexpr (PlainBytes<T>) {
+      std::string_view b = TRY(take(sizeof v));
+      std::memcpy(&v, b.data(), sizeof v);
     } else {
       static_assert(HasFields<T>, "wire: type has no fields()");
       Result<> r;

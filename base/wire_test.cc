@@ -16,8 +16,7 @@ struct Inner {
   std::string name;
   std::optional<int32_t> limit;
   bool operator==(const Inner&) const = default;
-  auto fields() { return std::tie(name, limit); }
-  auto fields() const { return std::tie(name, limit); }
+  HULL_WIRE_FIELDS(name, limit)
 };
 
 struct Outer {
@@ -30,8 +29,7 @@ struct Outer {
   std::vector<std::pair<int, std::string>> pairs;
   std::optional<Inner> maybe;
   bool operator==(const Outer&) const = default;
-  auto fields() { return std::tie(big, small, flag, color, items, labels, pairs, maybe); }
-  auto fields() const { return std::tie(big, small, flag, color, items, labels, pairs, maybe); }
+  HULL_WIRE_FIELDS(big, small, flag, color, items, labels, pairs, maybe)
 };
 
 Outer sample() {
@@ -45,6 +43,22 @@ Outer sample() {
   o.pairs = {{-2, "two"}};
   o.maybe = Inner{"m", 0};
   return o;
+}
+
+struct CStruct {  // like sock_filter: no fields(), no padding
+  uint16_t code;
+  uint8_t jt, jf;
+  uint32_t k;
+};
+
+TEST(WireTest, CStructsTravelAsTheirBytes) {
+  std::vector<CStruct> prog = {{0x20, 0, 0, 4}, {0x15, 1, 2, 0xc000003e}};
+  auto back = decode<std::vector<CStruct>>(encode(prog));
+  ASSERT_TRUE(back.has_value());
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ((*back)[1].k, 0xc000003eu);
+  EXPECT_EQ((*back)[1].jf, 2);
+  EXPECT_EQ(encode(prog).size(), 4 + 2 * sizeof(CStruct));
 }
 
 TEST(WireTest, RoundTrips) {

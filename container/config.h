@@ -8,9 +8,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "base/result.h"
+#include "base/wire.h"
 
 namespace hull::container {
 
@@ -98,6 +100,7 @@ struct Hook {
   std::vector<std::string> args;
   std::vector<std::string> env;
   std::optional<int> timeout;  // seconds, > 0
+  HULL_WIRE_FIELDS(path, args, env, timeout)
 };
 
 struct Hooks {
@@ -120,6 +123,7 @@ struct Device {
   int64_t major = 0, minor = 0;
   std::optional<uint32_t> file_mode;
   std::optional<uint32_t> uid, gid;
+  HULL_WIRE_FIELDS(type, path, major, minor, file_mode, uid, gid)
 };
 
 struct DeviceCgroupRule {

@@ -6,9 +6,11 @@
 
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "base/result.h"
+#include "base/wire.h"
 
 namespace hull::sys {
 
@@ -17,6 +19,7 @@ using base::Result;
 // One bit per CPU, in the kernel's unsigned-long words.
 struct CpuMask {
   std::vector<unsigned long> words;
+  HULL_WIRE_FIELDS(words)
   bool has(unsigned cpu) const;
   void add(unsigned cpu);
   std::string to_list() const;  // "0-3,7"; "" when empty

@@ -15,9 +15,11 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <tuple>
 
 #include "base/result.h"
 #include "sys/unique_fd.h"
+#include "base/wire.h"
 
 namespace hull::sys {
 
@@ -69,6 +71,7 @@ struct SchedAttr {
   int32_t nice = 0;
   uint32_t priority = 0;
   uint64_t runtime = 0, deadline = 0, period = 0;
+  HULL_WIRE_FIELDS(policy, flags, nice, priority, runtime, deadline, period)
 };
 Result<> sched_setattr(pid_t pid, const SchedAttr& attr);
 // ioprio_set(which, who, ioprio), e.g. IOPRIO_WHO_PROCESS, 0.

@@ -6,8 +6,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 
 #include "base/result.h"
+#include "base/wire.h"
 
 namespace hull::container::cgroups {
 
@@ -27,6 +29,7 @@ struct CgroupLayout {
   std::optional<std::string> unified;
 
   Mode mode() const;
+  HULL_WIRE_FIELDS(v1, unified)
 };
 
 // Parses mountinfo(5) text. Mount points are unescaped (\040 -> ' '). An input without any cgroup

@@ -9,10 +9,12 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "base/result.h"
 #include "container/config.h"
+#include "base/wire.h"
 
 namespace hull::container::security {
 
@@ -30,7 +32,9 @@ struct CapSets {
   uint64_t bounding = 0, effective = 0, permitted = 0, inheritable = 0, ambient = 0;
   // One line per capability that was dropped (named but unknown to this kernel, or ambient
   // without being both permitted and inheritable); the caller logs them as warnings, like runc.
+  // The parent's business: not sent to init.
   std::vector<std::string> warnings;
+  HULL_WIRE_FIELDS(bounding, effective, permitted, inheritable, ambient)
 };
 
 // Resolves the names. A name that is not a capability at all is an InvalidArgument error naming

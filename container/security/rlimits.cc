@@ -34,13 +34,13 @@ constexpr std::array<std::pair<const char*, int>, 16> kRlimits = {{
 }};
 static_assert(kRlimits.size() == RLIMIT_NLIMITS);
 
-const char* name_of(std::string_view name) {
-  for (const auto& [n, r] : kRlimits)
-    if (name == n) return n;
-  return nullptr;
-}
-
 }  // namespace
+
+std::string rlimit_name(int resource) {
+  for (const auto& [n, r] : kRlimits)
+    if (r == resource) return n;
+  return fmt::format("RLIMIT_{}", resource);
+}
 
 std::optional<int> rlimit_from_name(std::string_view name) {
   for (const auto& [n, r] : kRlimits)
@@ -64,7 +64,7 @@ Result<std::vector<PreparedRlimit>> prepare_rlimits(std::span<const Rlimit> rlim
     if (r.soft > r.hard)
       return fail(Error::invalid(fmt::format("{}: soft limit {} exceeds hard limit {} for {}", path,
                                              r.soft, r.hard, r.type)));
-    out.push_back(PreparedRlimit{*resource, name_of(r.type), r.soft, r.hard});
+    out.push_back(PreparedRlimit{*resource, r.soft, r.hard});
   }
   return out;
 }
@@ -77,7 +77,7 @@ Result<> apply_rlimits(std::span<const PreparedRlimit> limits, pid_t pid) {
     auto r = sys::prlimit(pid, l.resource, lim);
     if (!r.has_value())
       return fail(Error::from_errno(r.error().errno_code(), "setrlimit",
-                                    fmt::format("{} (soft {}, hard {})", l.name, l.soft, l.hard)));
+                                    fmt::format("{} (soft {}, hard {})", rlimit_name(l.resource), l.soft, l.hard)));
   }
   return {};
 }

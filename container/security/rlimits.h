@@ -6,12 +6,15 @@
 #include <sys/types.h>
 
 #include <optional>
+#include <string>
+#include <tuple>
 #include <span>
 #include <string_view>
 #include <vector>
 
 #include "base/result.h"
 #include "container/config.h"
+#include "base/wire.h"
 
 namespace hull::container::security {
 
@@ -20,10 +23,14 @@ using base::Result;
 // RLIMIT_AS .. RLIMIT_STACK (all 16 of Linux) → the resource number, or nullopt.
 std::optional<int> rlimit_from_name(std::string_view name);
 
+// "RLIMIT_NOFILE" for RLIMIT_NOFILE; "RLIMIT_<n>" past the table.
+std::string rlimit_name(int resource);
+
 struct PreparedRlimit {
   int resource = 0;
-  const char* name = "";  // static storage: "RLIMIT_NOFILE"
   uint64_t soft = 0, hard = 0;
+  bool operator==(const PreparedRlimit&) const = default;
+  HULL_WIRE_FIELDS(resource, soft, hard)
 };
 
 // Resolves every entry. Errors name the entry: ".process.rlimits[2].type: unknown rlimit

@@ -65,7 +65,8 @@ TEST(RlimitsTest, AppliedLimitsReadBack) {
   auto prepared = prepare_rlimits(in);
   ASSERT_THAT(prepared, IsOk());
   ASSERT_EQ(prepared->size(), 2U);
-  EXPECT_STREQ((*prepared)[0].name, "RLIMIT_NOFILE");
+  EXPECT_EQ(rlimit_name((*prepared)[0].resource), "RLIMIT_NOFILE");
+  EXPECT_EQ(rlimit_name(99), "RLIMIT_99");
   std::string got = run_child([&]() -> std::string {
     auto r = apply_rlimits(*prepared);
     if (!r.has_value()) return r.error().message();

@@ -21,11 +21,13 @@
 
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "base/result.h"
 #include "container/config.h"
 #include "sys/unique_fd.h"
+#include "base/wire.h"
 
 namespace hull::container::security {
 
@@ -35,6 +37,7 @@ struct SeccompProgram {
   std::vector<struct sock_filter> filter;  // the classic BPF program, at most BPF_MAXINSNS long
   unsigned int flags = 0;   // SECCOMP_FILTER_FLAG_* for seccomp(2), incl. NEW_LISTENER
   bool has_notify() const;  // some rule uses SCMP_ACT_NOTIFY: loading returns a listener fd
+  HULL_WIRE_FIELDS(filter, flags)
 };
 
 // Compiles `cfg`. Errors are InvalidArgument and name the JSON path:
