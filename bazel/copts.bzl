@@ -14,3 +14,14 @@ HULL_COPTS = [
     "-Wno-unknown-warning-option",
     "-Wno-restrict",
 ]
+
+# hull's programs link statically: no dynamic loader work at each start, nothing to resolve
+# against the host's libraries, one file. lld links static-pie (ASLR kept); sanitizer builds need
+# the sanitizers' shared runtimes and stay dynamic.
+HULL_STATIC_LINKOPTS = select({
+    "//bazel:sanitizer": [],
+    "//conditions:default": [
+        "-static-pie",
+        "-fuse-ld=lld",
+    ],
+})

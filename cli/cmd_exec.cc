@@ -7,7 +7,6 @@
 #include "cli/pid_file.h"
 #include "cli/tty_proxy.h"
 #include "container/container.h"
-#include "container/security/sealed_exe.h"
 #include "sys/file.h"
 #include "sys/process.h"
 
@@ -105,7 +104,6 @@ Result<int> cmd_exec(Globals& g, Argv argv) {
   std::string id = a.positional()[0];
   std::optional<std::string> pid_file = TRY(pid_file_flag(a));
   auto sub_cgroups = TRY(parse_sub_cgroups(a.all("cgroup")));
-  TRY(container::security::ensure_sealed_self());
   // The container's lock is held only while the process is set up, not while it runs.
   container::Container c = TRY(container::Container::load(g.root, id));
   std::optional<sys::FdPair> console;

@@ -13,7 +13,6 @@
 #include "cli/pid_file.h"
 #include "cli/tty_proxy.h"
 #include "container/container.h"
-#include "container/security/sealed_exe.h"
 #include "sys/file.h"
 #include "sys/process.h"
 
@@ -55,28 +54,24 @@ Result<container::CreateOptions> create_options(const Globals& g, const Args& a,
   return o;
 }
 
-// Whether the bundle's process asks for a terminal (read before create, for `run`'s own pty).
-Result<bool> wants_terminal(const std::string& bundle) {
-  std::string json = TRY(sys::read_file(bundle + "/config.json"));
-  auto cfg = container::parse_config(json);
-  return cfg.has_value() && cfg->process && cfg->process->terminal;
-}
-
 Result<int> create_or_run(Globals& g, Argv argv, bool run) {
   Args a = TRY(parse_args(argv, kCreateFlags));
   container::CreateOptions o = TRY(create_options(g, a, run ? "run" : "create"));
   std::optional<std::string> pid_file = TRY(pid_file_flag(a));
-  // The process that enters the container runs from a sealed copy of hull (CVE-2019-5736).
-  TRY(container::security::ensure_sealed_self());
   bool foreground = run && !a.has("detach");
   o.keep_child = foreground;
-  // A terminal without --console-socket in the foreground: hull holds the pty itself.
   std::optional<sys::FdPair> console;
-  if (foreground && o.console_socket.empty() && TRY(wants_terminal(o.bundle))) {
-    console = TRY(console_pair());
-    o.console_fd = console->second.get();
-  }
-  auto created = container::Container::create(o);
+  auto created = [&]() -> Result<container::Container> {
+    TRY(container::validate_id(o.id));
+    container::Bundle bundle = TRY(container::Bundle::load(o.bundle));
+    // A terminal without --console-socket in the foreground: hull holds the pty itself.
+    const auto& process = bundle.config->process;
+    if (foreground && o.console_socket.empty() && process && process->terminal) {
+      console = TRY(console_pair());
+      o.console_fd = console->second.get();
+    }
+    return container::Container::create(std::move(bundle), o);
+  }();
   if (!created.has_value()) return fail(std::move(created).error().context(fmt::format("{} \"{}\"", g.command, o.id)));
   container::Container c = std::move(*created);
   if (pid_file) {

@@ -44,6 +44,17 @@ Error not_found(const std::string& id) {
 
 Container::~Container() = default;
 
+Container Container::adopt(std::string root, StateDir dir, State state, std::unique_ptr<Config> config,
+                           sys::ChildProcess init) {
+  Container c;
+  c.m_root = std::move(root);
+  c.m_state = std::move(state);
+  c.m_config = std::move(config);
+  c.m_dir_fd = std::move(dir).keep();
+  c.m_init = std::move(init);
+  return c;
+}
+
 std::string Container::dir() const { return m_root + "/" + m_state.id; }
 
 Result<Container> Container::load(const std::string& root, const std::string& id) {

@@ -20,9 +20,11 @@
 
 #include "base/result.h"
 #include "container/cgroups/notify.h"
+#include "container/bundle.h"
 #include "container/cgroups/stats.h"
 #include "container/config.h"
 #include "container/state.h"
+#include "container/state_dir.h"
 #include "sys/process.h"
 #include "sys/unique_fd.h"
 
@@ -106,8 +108,10 @@ struct RestoreOptions {
 
 class Container {
  public:
-  // Creates the container from its bundle; init waits before exec until start().
+  // Creates the container from its bundle; init waits before exec until start(). The second form
+  // takes a bundle the caller has loaded (opts.bundle is then not read).
   static Result<Container> create(const CreateOptions& opts);
+  static Result<Container> create(Bundle bundle, const CreateOptions& opts);
   // Opens an existing container and locks it. NotFound: `container "x": container does not
   // exist` (runc's words, which containerd, Docker and podman look for).
   static Result<Container> load(const std::string& root, const std::string& id);
@@ -176,6 +180,10 @@ class Container {
 
  private:
   Container() = default;
+  // The Container a successful create or restore hands out: its state written, its directory
+  // kept and locked.
+  static Container adopt(std::string root, StateDir dir, State state, std::unique_ptr<Config> config,
+                         sys::ChildProcess init);
   // InvalidState naming the action, the id and the status. `runc_text`, when given, is runc's
   // own wording for the refusal, which engines match ("container not running": the kill of a
   // stopped container is done already); the message then carries it verbatim.

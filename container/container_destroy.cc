@@ -71,7 +71,8 @@ Result<> Container::destroy(bool force) {
     if (cg.has_value()) TRY(kill_and_remove(**cg));
   }
   if (m_config->hooks && !m_config->hooks->poststop.empty()) {
-    auto r = run_hooks("poststop", m_config->hooks->poststop, oci_state_json(m_state, Status::Stopped, false));
+    auto r = run_hooks_in(m_state.bundle, "poststop", m_config->hooks->poststop,
+                          oci_state_json(m_state, Status::Stopped, false));
     if (!r.has_value()) HULL_LOG_WARN("{}", r.error().message());
   }
   TRY(sys::remove_tree(dir()));

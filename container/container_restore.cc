@@ -132,8 +132,8 @@ class RestoreNotify : public criu::CriuNotifyHandler {
       State st = m_st;
       st.init_pid = pid;
       std::string json = oci_state_json(st, Status::Creating, false);
-      TRY(run_hooks("prestart", m_cfg.hooks->prestart, json));
-      TRY(run_hooks("createRuntime", m_cfg.hooks->create_runtime, json));
+      TRY(run_hooks_in(m_st.bundle, "prestart", m_cfg.hooks->prestart, json));
+      TRY(run_hooks_in(m_st.bundle, "createRuntime", m_cfg.hooks->create_runtime, json));
     }
     return {};
   }

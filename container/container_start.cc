@@ -4,7 +4,8 @@
 #include "base/log.h"
 #include "container/container.h"
 #include "container/hooks.h"
-#include "container/init.h"
+#include "container/init/protocol.h"
+#include "container/launcher.h"
 #include "sys/file.h"
 #include "sys/socket.h"
 
@@ -35,12 +36,13 @@ Result<> Container::start() {
   auto reply = TRY(sys::recv_with_fds(conn, 1 << 16, "exec socket"));
   (void)sys::unlinkat(AT_FDCWD, sock, 0);
   if (!reply.data.empty()) {
-    if (reply.data[0] == kMsgError) return fail(Error::make(base::ErrorKind::Child, reply.data.substr(1)));
+    if (reply.data[0] == kMsgError) return fail(init_error(std::string_view(reply.data).substr(1)));
     return fail(Error::protocol("exec socket: unexpected reply"));
   }
   if (m_config->hooks && !m_config->hooks->poststart.empty()) {
     // poststart failures are warnings, as the spec says; the container keeps running.
-    auto r = run_hooks("poststart", m_config->hooks->poststart, oci_state_json(m_state, Status::Running, false));
+    auto r = run_hooks_in(m_state.bundle, "poststart", m_config->hooks->poststart,
+                          oci_state_json(m_state, Status::Running, false));
     if (!r.has_value()) HULL_LOG_WARN("{}", r.error().message());
   }
   return {};

@@ -28,6 +28,10 @@ std::string id_map(const std::vector<IdMapping>& m) {
 
 }  // namespace
 
+bool built_by_parent(const Mount& m, const MountOptions& o, bool all_binds) {
+  return is_idmapped(m, o) || (all_binds && o.bind);
+}
+
 Result<std::vector<MountTree>> build_mount_trees(const Config& cfg, pid_t init_pid,
                                                  const std::string& rootfs, bool all_binds) {
   std::vector<MountTree> out;
@@ -36,8 +40,8 @@ Result<std::vector<MountTree>> build_mount_trees(const Config& cfg, pid_t init_p
   for (size_t i = 0; i < cfg.mounts.size(); ++i) {
     const Mount& m = cfg.mounts[i];
     MountOptions o = TRY(parse_mount_options(m));
+    if (!built_by_parent(m, o, all_binds)) continue;
     bool idmapped = is_idmapped(m, o);
-    if (!idmapped && !(all_binds && o.bind)) continue;
     std::string what = fmt::format("bind {} on {}", m.source, m.destination);
     const auto in_mount = base::context(fmt::format(".mounts[{}]", i));
     UniqueFd source =

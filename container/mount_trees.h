@@ -18,9 +18,13 @@
 
 #include "base/result.h"
 #include "container/config.h"
+#include "container/mount_options.h"
 #include "sys/unique_fd.h"
 
 namespace hull::container {
+
+// Whether the parent builds this mount's tree (and init only attaches it).
+bool built_by_parent(const Mount& m, const MountOptions& o, bool all_binds);
 
 struct MountTree {
   size_t mount_index = 0;  // in Config::mounts

@@ -1,5 +1,7 @@
 // prepare_process: everything about the process that can be checked and computed before clone,
 // so a bad config fails in the parent (nothing to clean up) and init only applies results.
+#include "container/prepare.h"
+
 #include <linux/magic.h>
 #include <unistd.h>
 
@@ -7,7 +9,9 @@
 #include <vector>
 
 #include "base/log.h"
-#include "container/init.h"
+#include "container/mount_options.h"
+#include "container/security/process_attrs.h"
+#include "container/security/sysctl.h"
 #include "sys/file.h"
 #include "sys/security.h"
 
@@ -76,12 +80,16 @@ Result<> check_proc_mounts(const std::vector<Mount>& mounts) {
 
 }  // namespace
 
-Result<> set_final_affinity(const InitContext& ctx) {
-  const auto& final_cpus = ctx.prepared->affinity_final;
-  if (ctx.is_exec && final_cpus)
-    return sys::set_affinity(0, *final_cpus, ".process.execCPUAffinity.final " + final_cpus->to_list());
-  auto r = sys::set_affinity(0, sys::all_cpus(), "every CPU");
-  if (!r.has_value()) HULL_LOG_DEBUG("cannot reset CPU affinity: {}", r.error().message());
+Result<> check_rootfs_config(const Config& cfg) {
+  if (!cfg.linux) return {};
+  (void)TRY(parse_rootfs_propagation(cfg.linux->rootfs_propagation));
+  bool mount_ns = false;
+  for (const auto& ns : cfg.linux->namespaces) mount_ns |= ns.type == NamespaceType::Mount;
+  // Masks and read-only binds over /proc and /sys would be made in the caller's namespace.
+  if (!mount_ns && (!cfg.linux->masked_paths.empty() || !cfg.linux->readonly_paths.empty()))
+    return fail(Error::invalid(fmt::format(
+        ".linux.{}: unable to restrict sys entries without a private MNT namespace",
+        cfg.linux->masked_paths.empty() ? "readonlyPaths" : "maskedPaths")));
   return {};
 }
 

@@ -45,6 +45,14 @@ struct LaunchRequest {
   int cgroup_fd = -1;             // a cgroup2 directory to be born in, or -1
   std::span<const Join> joins;    // done by the helper before the program's clone
   std::string_view time_offsets;  // with CLONE_NEWTIME: /proc/self/timens_offsets text
+  // The CPUs the program starts on (a cpu_set_t bit mask; empty: the caller's), set before
+  // its clone, so it runs there from its first instruction (execCPUAffinity.initial).
+  std::span<const unsigned long> affinity;
+  // A process born in (or joined to) a user namespace has every capability there, but as an
+  // unmapped uid it would lose them at execve. With `keep_caps_last` >= 0 the child raises every
+  // permitted capability up to that number as ambient (inheritable first) before it executes, so
+  // the program keeps them; the program is expected to set its final sets itself.
+  int keep_caps_last = -1;
 };
 
 // The program's process, a child of the caller (killed and reaped if dropped unreleased).

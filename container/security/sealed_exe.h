@@ -1,27 +1,23 @@
-// The CVE-2019-5736 defence: the process that enters a container must not run from the host's
-// hull binary, or a container process could open /proc/<pid>/exe for writing and replace it. Like
-// runc's cloned_binary, hull re-executes itself from a sealed memfd copy; the kernel refuses every
-// write to a sealed memfd, so /proc/self/exe leads nowhere writable.
+// The CVE-2019-5736 defence: no process inside a container may run from a host file it could
+// open through /proc/<pid>/exe and overwrite. Everything hull runs in a container's namespaces
+// before the user's program is hull-init (container/init/), executed from a sealed memfd copy of
+// the program hull carries inside itself; the kernel refuses every write to a sealed memfd, so
+// /proc/<pid>/exe leads nowhere writable. (runc re-executes all of itself from such a copy; hull's
+// init program is a fraction of its size, and hull itself is never exposed.)
 #pragma once
 
+#include <span>
+
 #include "base/result.h"
+#include "sys/unique_fd.h"
 
 namespace hull::container::security {
 
 using base::Result;
 
-enum class SealMode {
-  SkipReadOnly,  // a binary on a read-only mount cannot be overwritten: no copy needed
-  Always,        // copy even then (tests; bind mounts can be remounted read-write by the host)
-};
-
-// Returns at once when /proc/self/exe is already a memfd with F_SEAL_SEAL, F_SEAL_SHRINK,
-// F_SEAL_GROW and F_SEAL_WRITE (the re-executed copy), or, with SkipReadOnly, when it sits on a
-// read-only mount. Otherwise copies /proc/self/exe into memfd_create("hull", MFD_CLOEXEC |
-// MFD_ALLOW_SEALING [| MFD_EXEC]), seals it and fexecve()s it with the argv of /proc/self/cmdline
-// and the current `environ`: on success it does not return. Call it first thing in
-// create/run/exec, before any thread is started. The copy costs one binary's worth of memory.
-Result<> ensure_sealed_self(SealMode mode = SealMode::SkipReadOnly);
+// A memfd named `name` holding `bytes`, sealed with F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_GROW and
+// F_SEAL_WRITE, executable (MFD_EXEC where the kernel knows it) and CLOEXEC.
+Result<sys::UniqueFd> sealed_memfd(const char* name, std::span<const unsigned char> bytes);
 
 // True when `fd` is a memfd carrying all four seals above.
 bool is_sealed_memfd(int fd);

@@ -1,8 +1,9 @@
-// CPU affinity: execCPUAffinity for `exec` (initial: the runtime's parent until the process is in
-// the container's cgroup; final: the process afterwards) and runc's reset of an affinity
+// CPU affinity: execCPUAffinity for `exec` (initial: the process from its birth until it is in
+// the container's cgroup, while hull itself keeps its own; final: the process afterwards) and runc's reset of an affinity
 // inherited from hull's caller (`taskset -c 0 hull run` must not pin the container to CPU 0).
-// Checked to fail without the feature: with the set_affinity calls removed from container_exec.cc
-// and container_create.cc, every process here reports CPU 0 (the caller's taskset) instead.
+// Checked to fail without the feature: with the affinity of the launch request (nsexec/launch.cc)
+// and init's reset (container/init/init.cc) removed, every process here reports CPU 0 (the
+// caller's taskset) instead.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,21 +73,25 @@ TEST_F(AffinityTest, ExecFinalAndReset) {
   EXPECT_EQ(r.out, m_all + "\n");
 }
 
-TEST_F(AffinityTest, ExecInitialIsTheRuntimeParentsAffinity) {
+TEST_F(AffinityTest, ExecInitialHoldsUntilTheCgroupJoinAndTheCallerKeepsItsOwn) {
   Bundle b({"/bin/sleep", "60"});
-  b.edit("c['root']['readonly'] = False");  // the process marks its start in the rootfs
-  ::mkdir((b.rootfs() + "/tmp").c_str(), 01777);
   std::string id = start_sleeper(b, "aff-initial");
-  std::string proc = process_json(b, "touch /tmp/started; sleep 2", R"({"initial": "1"})");
-  std::string started = b.rootfs() + "/tmp/started";
-  // The foreground `hull exec` is the runtime parent: read its affinity while the process runs.
-  std::string script = "/usr/bin/taskset -c 0 " + hull_binary() + " --root " + runner().root() +
-                       " exec --process " + proc + " " + id + " & pid=$!; i=0; " +
-                       "while [ ! -e " + started + " ] && [ $i -lt 150 ]; do sleep 0.1; i=$((i+1)); done; " +
-                       "grep Cpus_allowed_list /proc/$pid/status; wait $pid";
+  ASSERT_EQ(hull({"pause", id}).exit_code, 0);
+  std::string proc = process_json(b, "true", R"({"initial": "1"})");
+  // hull-init (the process that becomes the exec'd one) freezes as it joins the paused
+  // container's cgroup, before it may take `final`: read its affinity and that of `hull exec`,
+  // then resume.
+  std::string script =
+      "/usr/bin/taskset -c 0 " + hull_binary() + " --root " + runner().root() +
+      " exec --ignore-paused --process " + proc + " " + id + " & pid=$!; i=0; c=; " +
+      "while [ -z \"$c\" ] && [ $i -lt 150 ]; do c=$(echo $(cat /proc/$pid/task/$pid/children)); " +
+      "sleep 0.1; i=$((i+1)); done; sleep 0.3; " +
+      "echo init $(grep Cpus_allowed_list /proc/$c/status); " +
+      "echo hull $(grep Cpus_allowed_list /proc/$pid/status); " + hull_binary() + " --root " +
+      runner().root() + " resume " + id + "; wait $pid";
   RunResult r = run_command({"/bin/sh", "-c", script});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "Cpus_allowed_list:\t1\n");
+  EXPECT_EQ(r.out, "init Cpus_allowed_list: 1\nhull Cpus_allowed_list: 0\n");
 }
 
 TEST_F(AffinityTest, BadListsAreClearErrors) {

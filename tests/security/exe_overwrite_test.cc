@@ -1,18 +1,19 @@
-// CVE-2019-5736: a container process must never get a writable handle on the host's runtime
-// binary through /proc/<pid>/exe (nor, with CAP_SYS_ADMIN, /proc/<pid>/map_files). Defences: hull re-executes from a sealed memfd copy
-// (ensure_sealed_self, in create/run/exec) and init is PR_SET_DUMPABLE 0 while it runs hull's code.
+// CVE-2019-5736: a container process must never get a writable handle on a runtime binary through
+// /proc/<pid>/exe (nor, with CAP_SYS_ADMIN, /proc/<pid>/map_files). Defences: everything hull runs
+// inside a container is hull-init, executed from a sealed memfd (container/launcher.cc), and init
+// is PR_SET_DUMPABLE 0 while it runs hull's code; hull itself never enters a container.
 //
 // Each test runs a private copy of hull on a read-write /tmp (so a failed defence damages only
-// the copy) and compares its sha256 before and after. Checked to fail without the defence: a
-// build with ensure_sealed_self() removed from cli/cmd_run.cc and cli/cmd_exec.cc and the
-// PR_SET_DUMPABLE call removed from container/init.cc: both tests report "opened <tmp>/hull",
-// then "overwrote", and the copy's hash changes. (With only the seal gone, InitWaitingForStart
-// is still stopped by PR_SET_DUMPABLE: "Permission denied" on /proc/1/exe.)
+// the copy) and compares its sha256 before and after. Checked to fail without the defence: with
+// hull-init executed from an ordinary writable file (a memfd without its seals) the classic
+// attack reports "overwrote", and without the PR_SET_DUMPABLE call in container/init/init.cc
+// InitWaitingForStart opens /proc/1/exe.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -100,34 +101,31 @@ TEST_F(ExeOverwriteTest, InitWaitingForStart) {
 }
 
 // The classic: the image's /bin/sh is "#!/proc/self/exe", so `hull exec c /bin/sh` makes the
-// kernel run the runtime's own binary inside the container. A process already in the container
-// opens /proc/<pid>/exe of it and writes through that fd once hull has exited.
+// kernel run, inside the container, whatever program the exec'd process was running when it
+// executed /bin/sh. A process already in the container opens /proc/<pid>/exe (and, with
+// CAP_SYS_ADMIN, /proc/<pid>/map_files) of it and writes through them once hull has exited.
+// With hull that program is hull-init from a sealed memfd, never the host's binary.
 TEST_F(ExeOverwriteTest, ClassicShebangAttack) {
   Bundle b({"/bin/busybox", "sh", "/attack.sh"});
-  // CAP_SYS_ADMIN lets the attacker open /proc/<pid>/map_files too: the runtime's mapped file
-  // must be as unwritable as its exe.
   b.edit("c['root']['readonly'] = False\n"
          "for s in ('bounding', 'effective', 'permitted'):\n"
          "    c['process']['capabilities'][s].append('CAP_SYS_ADMIN')");
   std::string r = b.rootfs();
   copy_libraries(m_hull_copy, r);
   ASSERT_EQ(::unlink((r + "/bin/sh").c_str()), 0);
-  // The interpreter's one argument makes the runtime block on opening a FIFO: a deterministic
-  // window for the attacker, like the original exploit's busy loop.
-  ASSERT_TRUE(write_text(r + "/bin/sh", "#!/proc/self/exe --log=/fifo\n"));
+  ASSERT_TRUE(write_text(r + "/bin/sh", "#!/proc/self/exe\n"));
   ::chmod((r + "/bin/sh").c_str(), 0755);
   ASSERT_TRUE(write_text(
       r + "/attack.sh",
-      std::string("mkfifo /fifo\n"
-                  "pid=; i=0\n"
+      std::string("pid=; i=0\n"
                   "while [ -z \"$pid\" ]; do\n"
                   // Builtins only (no fork per process): fast enough on a loaded host. The
-                  // runtime's argv[0] is the interpreter path, its argv[1] the FIFO option.
+                  // program's argv[0] is the interpreter path.
                   "  for d in /proc/[0-9]*; do\n"
                   "    c=; read -r c < $d/cmdline 2>/dev/null\n"
-                  "    case \"$c\" in /proc/self/exe--log=/fifo*) pid=${d#/proc/};; esac\n"
+                  "    case \"$c\" in /proc/self/exe*) pid=${d#/proc/};; esac\n"
                   "  done\n"
-                  "  i=$((i+1)); [ $i -gt 200000 ] && { echo 'no runtime seen' > /result; exit 1; }\n"
+                  "  i=$((i+1)); [ $i -gt 200000 ] && { echo 'no runtime seen' END > /result; exit 1; }\n"
                   "done\n"
                   "if ! (exec 3</proc/$pid/exe); then echo 'open refused' END > /result; exit 0; fi\n"
                   "exec 3</proc/$pid/exe\n"
@@ -136,7 +134,7 @@ TEST_F(ExeOverwriteTest, ClassicShebangAttack) {
                   "  case \"$(readlink $m)\" in /memfd:hull*|*/hull*) exec 4<$m;\n"
                   "    echo \"mapped $(readlink $m)\" >> /result; break;; esac\n"
                   "done\n"
-                  "cat /fifo > /dev/null &\n"
+                  "echo held >> /result\n"
                   "{ ") +
           overwrite_script("if printf PWNED 2>/dev/null >/proc/self/fd/4; then echo 'overwrote "
                            "mapped'; else echo 'mapped write refused'; fi; ") +
@@ -145,16 +143,25 @@ TEST_F(ExeOverwriteTest, ClassicShebangAttack) {
   m_ids.push_back(id);
   RunResult res = copy({"run", "--detach", "--bundle", b.dir(), id});
   ASSERT_EQ(res.exit_code, 0) << res.err;
-  // /bin/sh is now the runtime itself; it fails (unknown command) once the FIFO opens.
-  res = copy({"exec", id, "/bin/sh"}, std::chrono::seconds(90));
-  EXPECT_NE(res.exit_code, 0);
+  // A deterministic window, like the original exploit's busy loop: the program the shebang
+  // starts complains on stderr, and stderr is a pipe filled to capacity that is drained only
+  // once the attacker holds its handles.
+  std::string result = r + "/result", drained = m_bin.path() + "/drain";
+  std::string script =
+      "( head -c 65536 /dev/zero; " + m_hull_copy + " --root " + runner().root() + " exec " + id +
+      " /bin/sh ) 2>&1 | { i=0; while [ ! -e " + drained + " ] && [ $i -lt 600 ]; do sleep 0.05; " +
+      "i=$((i+1)); done; cat > /dev/null; }";
+  std::thread drain([&] {
+    wait_for_text(result, "held", std::chrono::seconds(30));
+    (void)write_text(drained, "go\n");
+  });
+  res = run_command({"/bin/sh", "-c", script}, std::chrono::seconds(90));
+  drain.join();
   // The runtime and every host hull have exited: let the attacker try.
-  EXPECT_TRUE(release(r)) << "exec: " << res.exit_code << " " << res.err
-                                  << "\nresult: " << read_text(r + "/result")
-                                  << "\nstate: " << copy({"state", id}).out;
-  std::string text = wait_for_text(r + "/result", "END", std::chrono::seconds(30));
-  EXPECT_THAT(text, HasSubstr("opened /memfd:hull"));  // the attack ran against the runtime
-  EXPECT_THAT(text, HasSubstr("mapped /memfd:hull"));  // and held its mapped file
+  EXPECT_TRUE(release(r)) << res.err << "\nresult: " << read_text(result);
+  std::string text = wait_for_text(result, "END", std::chrono::seconds(30));
+  EXPECT_THAT(text, HasSubstr("opened /memfd:hull-init"));  // the attack ran against hull's code
+  EXPECT_THAT(text, HasSubstr("mapped /memfd:hull-init"));  // and held its mapped file
   EXPECT_THAT(text, HasSubstr("mapped write refused"));
   EXPECT_THAT(text, HasSubstr("write refused"));
   EXPECT_THAT(text, Not(HasSubstr("overwrote")));

@@ -8,7 +8,8 @@
 #include <cerrno>
 #include <linux/magic.h>
 
-#include "container/init.h"
+#include "container/hooks.h"
+#include "container/init/init.h"
 #include "container/rootfs_path.h"
 #include "container/security/capabilities.h"
 #include "container/security/process_attrs.h"
@@ -116,21 +117,20 @@ Result<> write_sysctls(const PreparedProcess& pp) {
 }
 
 Result<> load_seccomp_and_report(InitContext& ctx) {
-  const PreparedProcess& pp = *ctx.prepared;
+  const PreparedProcess& pp = ctx.plan.prepared;
   UniqueFd listener = TRY(security::load_seccomp(*pp.seccomp));
   if (listener) {
     // The parent hands the notify fd to linux.seccomp.listenerPath with the container state.
     int fds[] = {listener.get()};
-    TRY(sys::send_with_fds(ctx.sync_fd, std::string(1, kMsgSeccompFd), fds, "sync socket"));
+    TRY(sys::send_with_fds(ctx.plan.sync_fd, std::string(1, kMsgSeccompFd), fds, "sync socket"));
   }
   return {};
 }
 
-Result<> setup_process_and_exec(InitContext& ctx, UniqueFd start_conn_unused) {
-  (void)start_conn_unused;
-  const Process& p = *ctx.process;
-  const PreparedProcess& pp = *ctx.prepared;
-  const Config& cfg = *ctx.config;
+Result<> setup_process_and_exec(InitContext& ctx) {
+  const InitPlan& plan = ctx.plan;
+  const InitProcess& p = plan.process;
+  const PreparedProcess& pp = plan.prepared;
 
   // cwd inside the container root; created when missing, like runc.
   UniqueFd cwd = TRY(ensure_in_root(ctx.root_fd, p.cwd.empty() ? "/" : p.cwd, PathKind::Directory)
@@ -138,13 +138,12 @@ Result<> setup_process_and_exec(InitContext& ctx, UniqueFd start_conn_unused) {
   TRY(sys::fchdir(cwd, p.cwd));
 
   std::vector<std::string> env = p.env;
-  for (const auto& e : ctx.extra_env) env.push_back(e);
-  if (!has_env(env, "HOME")) env.push_back("HOME=" + home_of(p.user.uid));
+  if (!has_env(env, "HOME")) env.push_back("HOME=" + home_of(p.uid));
   std::string path_env = has_env(env, "PATH") ? env_value(env, "PATH") : kDefaultPath;
   std::string exe = TRY(sys::look_path(p.args[0], path_env));
 
   TRY(security::apply_rlimits(pp.rlimits));
-  if (p.oom_score_adj && ctx.is_exec)
+  if (p.oom_score_adj && ctx.is_exec())
     TRY(write_proc_self("oom_score_adj", std::to_string(*p.oom_score_adj)));
   if (pp.personality) TRY(security::apply_personality(*pp.personality));
   if (pp.scheduler) TRY(security::apply_scheduler(*pp.scheduler));
@@ -155,44 +154,44 @@ Result<> setup_process_and_exec(InitContext& ctx, UniqueFd start_conn_unused) {
     TRY(sys::make_controlling_tty(ctx.console_slave));
     for (int fd = 0; fd < 3; ++fd) TRY(sys::dup2(ctx.console_slave, fd));
     ctx.console_slave.reset();
-  } else if (!ctx.is_exec) {
+  } else if (!ctx.is_exec()) {
     // The container's session, as runc gives it; its stdio stays the caller's.
     (void)::setsid();
   }
-  TRY(chown_stdio(p.user.uid));
+  TRY(chown_stdio(p.uid));
 
   // No host fd may reach the container (or a startContainer hook) beyond stdio and the preserved
   // ones (CVE-2024-21626). Marked now, before the seccomp filter: a profile older than
   // close_range refuses it. Every fd hull opens from here on is CLOEXEC.
-  TRY(sys::cloexec_from(3 + ctx.preserve_fds));
+  TRY(sys::cloexec_from(3 + plan.preserve_fds));
   // Without no_new_privs a filter may only be loaded with CAP_SYS_ADMIN: load it while we have it.
   if (pp.seccomp && !p.no_new_privileges) TRY(load_seccomp_and_report(ctx));
 
-  std::vector<gid_t> groups(p.user.additional_gids.begin(), p.user.additional_gids.end());
+  std::vector<gid_t> groups(p.additional_gids.begin(), p.additional_gids.end());
   // Denied for the user namespace hull created rootless, and for exec into one (joined).
   bool can_setgroups = !ctx.setgroups_denied;
-  TRY(security::switch_user_keep_caps(p.user.uid, p.user.gid, groups, pp.caps, pp.last_cap, can_setgroups));
+  TRY(security::switch_user_keep_caps(p.uid, p.gid, groups, pp.caps, pp.last_cap, can_setgroups));
   TRY(security::apply_no_new_privileges(p.no_new_privileges));
-  ::umask(static_cast<mode_t>(p.user.umask.value_or(022)));
+  ::umask(static_cast<mode_t>(p.umask.value_or(022)));
   // With no_new_privs, as late as possible but before `ready`: a notify listener must reach the
   // parent, and startContainer hooks run under the filter, as with runc.
   if (pp.seccomp && p.no_new_privileges) TRY(load_seccomp_and_report(ctx));
 
-  TRY(sys::write_all(ctx.sync_fd, std::string(1, kMsgReady), "sync socket"));
-  if (!ctx.is_exec) {
+  TRY(sys::write_all(plan.sync_fd, std::string(1, kMsgReady), "sync socket"));
+  if (!ctx.is_exec()) {
     // Ready: `create` returns; wait for `start` to connect to the exec socket.
-    UniqueFd conn = TRY(sys::accept(ctx.exec_listener_fd, "exec socket"));
+    UniqueFd conn = TRY(sys::accept(plan.exec_listener_fd, "exec socket"));
     ctx.report_fd = conn.get();
     auto msg = TRY(sys::recv_with_fds(conn, 1 << 16, "exec socket"));
     if (msg.data.empty() || msg.data[0] != kMsgStart)
       return fail(Error::protocol("exec socket: expected a start request"));
-    if (cfg.hooks && !cfg.hooks->start_container.empty())
-      TRY(run_hooks("startContainer", cfg.hooks->start_container, std::string_view(msg.data).substr(1)));
+    if (!plan.start_container_hooks.empty())
+      TRY(run_hooks("startContainer", plan.start_container_hooks, std::string_view(msg.data).substr(1)));
     (void)conn.release();  // CLOEXEC: its closing at exec tells `start` the exec happened
   }
   // Once more, in case anything opened since was inheritable. Under the filter it may be refused
   // (close_range and the /proc walk); the pass made before the filter then stands.
-  auto marked = sys::cloexec_from(3 + ctx.preserve_fds);
+  auto marked = sys::cloexec_from(3 + plan.preserve_fds);
   if (!marked.has_value() && !pp.seccomp) return fail(std::move(marked).error());
   return sys::execve(exe, p.args, env);
 }

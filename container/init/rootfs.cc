@@ -10,8 +10,7 @@
 #include <cerrno>
 
 #include "container/cgroups/mountinfo.h"
-#include "container/idmapped_mounts.h"
-#include "container/init.h"
+#include "container/init/init.h"
 #include "container/mount_options.h"
 #include "container/mount_table.h"
 #include "container/rootfs_path.h"
@@ -37,7 +36,7 @@ bool has_mount_ns(const InitContext& ctx) {
   return ((ctx.clone_flags | ctx.joined_flags) & CLONE_NEWNS) != 0;
 }
 
-std::string describe(const Mount& m) {
+std::string describe(const InitMount& m) {
   return fmt::format("{} on {}", m.type.empty() ? (m.source.empty() ? "none" : m.source) : m.type,
                      m.destination);
 }
@@ -48,9 +47,9 @@ Result<> attach(FdRef mnt, const MountOptions& o, FdRef target, const std::strin
   return sys::move_mount(mnt, target, what);
 }
 
-Result<> mount_bind(const InitContext& ctx, FdRef root, const Mount& m, const MountOptions& o) {
+Result<> mount_bind(const InitContext& ctx, FdRef root, const InitMount& m, const MountOptions& o) {
   std::string what = fmt::format("bind {} on {}", m.source, m.destination);
-  UniqueFd source = TRY(open_bind_source(m.source, ctx.rootfs).map_error(base::context(what)));
+  UniqueFd source = TRY(open_bind_source(m.source, ctx.plan.rootfs).map_error(base::context(what)));
   struct stat st = TRY(sys::fstat(source, what));
   UniqueFd target = TRY(ensure_in_root(root, m.destination,
                                        S_ISDIR(st.st_mode) ? PathKind::Directory : PathKind::File));
@@ -61,7 +60,7 @@ Result<> mount_bind(const InitContext& ctx, FdRef root, const Mount& m, const Mo
 }
 
 // A tree the parent built (container/mount_trees.h): idmapped or not, with its attributes set.
-Result<> mount_prepared_bind(FdRef root, const Mount& m, const MountOptions& o, UniqueFd tree) {
+Result<> mount_prepared_bind(FdRef root, const InitMount& m, const MountOptions& o, UniqueFd tree) {
   std::string what = fmt::format("bind {} on {}", m.source, m.destination);
   struct stat st = TRY(sys::fstatat(tree, "", AT_EMPTY_PATH).map_error(base::context(what)));
   UniqueFd target = TRY(ensure_in_root(root, m.destination,
@@ -69,10 +68,10 @@ Result<> mount_prepared_bind(FdRef root, const Mount& m, const MountOptions& o, 
   return attach(tree, o, target, what);
 }
 
-Result<> mount_fs(InitContext& ctx, FdRef root, const Mount& m, const MountOptions& o) {
+Result<> mount_fs(InitContext& ctx, FdRef root, const InitMount& m, const MountOptions& o) {
   std::string what = describe(m);
   UniqueFd target = TRY(ensure_in_root(root, m.destination, PathKind::Directory));
-  bool later = is_read_only_later(m, o);
+  bool later = m.read_only_later;
   uint64_t attr = later ? o.attr_set & ~static_cast<uint64_t>(MOUNT_ATTR_RDONLY) : o.attr_set;
   UniqueFd mnt = TRY(sys::fs_mount(m.type, m.source, o.fs_options, attr, what));
   TRY(attach(mnt, o, target, what));
@@ -85,14 +84,14 @@ Result<> mount_fs(InitContext& ctx, FdRef root, const Mount& m, const MountOptio
 // a pure cgroup2 host one cgroup2 mount. With a cgroup namespace each hierarchy is mounted fresh
 // (the namespace makes the container's cgroup its root); without one, the container's own cgroup
 // directories are bound in.
-Result<> mount_cgroups(InitContext& ctx, FdRef root, const Mount& m, const MountOptions& o) {
+Result<> mount_cgroups(InitContext& ctx, FdRef root, const InitMount& m, const MountOptions& o) {
   std::string what = describe(m);
   bool own_ns = (ctx.clone_flags & CLONE_NEWCGROUP) != 0;
-  auto layout = TRY(cgroups::detect_cgroup_layout());
+  const cgroups::CgroupLayout& layout = ctx.plan.cgroup_layout;
   auto bind_own = [&](const std::string& controller, const std::string& mountpoint,
                       FdRef target) -> Result<> {
-    auto it = ctx.cgroup_paths.find(controller);
-    std::string src = it != ctx.cgroup_paths.end() ? it->second : mountpoint;
+    auto it = ctx.plan.cgroup_paths.find(controller);
+    std::string src = it != ctx.plan.cgroup_paths.end() ? it->second : mountpoint;
     UniqueFd tree = TRY(sys::open_tree_clone(AT_FDCWD, src, false, what));
     TRY(sys::mount_setattr(tree, "", o.attr_set, o.attr_clr, 0, false, what));
     return sys::move_mount(tree, target, what);
@@ -146,12 +145,11 @@ Result<> mount_cgroups(InitContext& ctx, FdRef root, const Mount& m, const Mount
 }
 
 Result<> mount_one(InitContext& ctx, FdRef root, size_t index) {
-  const Mount& m = ctx.config->mounts[index];
-  MountOptions o = TRY(parse_mount_options(m));
+  const InitMount& m = ctx.plan.mounts[index];
+  const MountOptions& o = m.options;
   if (auto it = ctx.mount_trees.find(index); it != ctx.mount_trees.end())
     return mount_prepared_bind(root, m, o, std::move(it->second));
-  if (is_idmapped(m, o))
-    return fail(Error::protocol("the parent sent no idmapped tree for this mount"));
+  if (m.from_parent) return fail(Error::protocol("the parent sent no tree for this mount"));
   if (m.type == "cgroup" || m.type == "cgroup2") return mount_cgroups(ctx, root, m, o);
   if (o.bind) return mount_bind(ctx, root, m, o);
   return mount_fs(ctx, root, m, o);
@@ -200,16 +198,9 @@ Result<> create_device(InitContext& ctx, FdRef root, const Device& d) {
   return {};
 }
 
-bool has_mount_at(const Config& cfg, std::string_view dest) {
-  for (const auto& m : cfg.mounts)
-    if (m.destination == dest || m.destination == std::string(dest) + "/") return true;
-  return false;
-}
-
 Result<> setup_dev(InitContext& ctx, FdRef root) {
-  const Config& cfg = *ctx.config;
-  const std::vector<Device>& configured = cfg.linux ? cfg.linux->devices : std::vector<Device>{};
-  if (has_mount_at(cfg, "/dev")) {
+  const std::vector<Device>& configured = ctx.plan.devices;
+  if (ctx.plan.dev_is_mounted) {
     for (const auto& dd : kDefaultDevices) {
       bool overridden = false;
       for (const auto& d : configured) overridden |= d.path == dd.name;
@@ -245,15 +236,15 @@ Result<> setup_console(InitContext& ctx, FdRef root) {
   UniqueFd ptmx_path = TRY(open_in_root(root, "/dev/pts/ptmx"));
   UniqueFd ptmx = TRY(sys::open(sys::fd_path(ptmx_path), O_RDWR | O_NOCTTY));
   sys::PtyPair pty = TRY(sys::open_pty_peer(std::move(ptmx)));
-  const Process& p = *ctx.process;
-  if (p.console_size) TRY(sys::set_window_size(pty.master, p.console_size->height, p.console_size->width));
-  if (!ctx.is_exec) {
+  const InitProcess& p = ctx.plan.process;
+  if (p.console_size) TRY(sys::set_window_size(pty.master, p.console_size->first, p.console_size->second));
+  if (!ctx.is_exec()) {
     UniqueFd console = TRY(ensure_in_root(root, "/dev/console", PathKind::File));
     UniqueFd tree = TRY(sys::open_tree_clone(pty.slave, "", false, "console"));
     TRY(sys::move_mount(tree, console, "pty on /dev/console"));
   }
   int fds[] = {pty.master.get()};
-  TRY(sys::send_with_fds(ctx.console_fd, "/dev/ptmx", fds, "console socket"));
+  TRY(sys::send_with_fds(ctx.plan.console_fd, "/dev/ptmx", fds, "console socket"));
   ctx.console_slave = std::move(pty.slave);
   return {};
 }
@@ -276,54 +267,40 @@ Result<> make_rootfs_parent_private(const std::string& rootfs) {
 
 }  // namespace
 
-Result<> check_rootfs_config(const Config& cfg) {
-  if (!cfg.linux) return {};
-  (void)TRY(parse_rootfs_propagation(cfg.linux->rootfs_propagation));
-  bool mount_ns = false;
-  for (const auto& ns : cfg.linux->namespaces) mount_ns |= ns.type == NamespaceType::Mount;
-  // Masks and read-only binds over /proc and /sys would be made in the caller's namespace.
-  if (!mount_ns && (!cfg.linux->masked_paths.empty() || !cfg.linux->readonly_paths.empty()))
-    return fail(Error::invalid(fmt::format(
-        ".linux.{}: unable to restrict sys entries without a private MNT namespace",
-        cfg.linux->masked_paths.empty() ? "readonlyPaths" : "maskedPaths")));
-  return {};
-}
-
 Result<> prepare_rootfs(InitContext& ctx) {
-  const Config& cfg = *ctx.config;
+  const InitPlan& plan = ctx.plan;
   if (has_mount_ns(ctx)) {
-    Propagation prop =
-        TRY(parse_rootfs_propagation(cfg.linux ? cfg.linux->rootfs_propagation : ""));
+    Propagation prop = TRY(parse_rootfs_propagation(plan.rootfs_propagation));
     // The container's namespace is a copy of the host's: rslave (the default) lets host mounts
     // reach the container and nothing flow back; rshared lets mounts under shared binds flow back
     // (Kubernetes' Bidirectional).
     TRY(sys::mount(nullptr, "/", nullptr, prop.mount_flags(), nullptr, "/ propagation"));
-    TRY(make_rootfs_parent_private(ctx.rootfs));
+    TRY(make_rootfs_parent_private(plan.rootfs));
     // pivot_root needs the new root to be a mount point.
-    TRY(sys::mount(ctx.rootfs.c_str(), ctx.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr,
-                   "bind rootfs " + ctx.rootfs));
+    TRY(sys::mount(plan.rootfs.c_str(), plan.rootfs.c_str(), nullptr, MS_BIND | MS_REC, nullptr,
+                   "bind rootfs " + plan.rootfs));
   }
   // Without a mount namespace the mounts below land in the caller's namespace, as with runc; the
   // propagation of its /, a bind over the rootfs and pivot_root would change the host itself, so
   // they are skipped and finalize_rootfs chroots instead.
-  ctx.root_fd = TRY(sys::open(ctx.rootfs, O_PATH | O_DIRECTORY));
-  for (size_t i = 0; i < cfg.mounts.size(); ++i) {
+  ctx.root_fd = TRY(sys::open(plan.rootfs, O_PATH | O_DIRECTORY));
+  for (size_t i = 0; i < plan.mounts.size(); ++i) {
     auto r = mount_one(ctx, ctx.root_fd, i);
     if (!r.has_value()) return fail(std::move(r).error().context(fmt::format(".mounts[{}]", i)));
   }
   ctx.mount_trees.clear();  // all attached by now
   TRY(setup_dev(ctx, ctx.root_fd));
-  if (ctx.process->terminal) {
-    if (ctx.console_fd < 0)
+  if (plan.process.terminal) {
+    if (plan.console_fd < 0)
       return fail(Error::invalid("process.terminal is true but no --console-socket was given"));
     TRY(setup_console(ctx, ctx.root_fd));
   }
-  if (!cfg.hostname.empty()) {
+  if (!plan.hostname.empty()) {
     if (!((ctx.clone_flags | ctx.joined_flags) & CLONE_NEWUTS))
       return fail(Error::invalid("unable to set hostname without a private UTS namespace"));
-    TRY(sys::sethostname(cfg.hostname));
+    TRY(sys::sethostname(plan.hostname));
   }
-  if (!cfg.domainname.empty()) TRY(sys::setdomainname(cfg.domainname));
+  if (!plan.domainname.empty()) TRY(sys::setdomainname(plan.domainname));
   return {};
 }
 
@@ -429,39 +406,37 @@ Result<> reopen_dev_null(FdRef root) {
 }  // namespace
 
 Result<> finalize_rootfs(InitContext& ctx) {
-  const Config& cfg = *ctx.config;
+  const InitPlan& plan = ctx.plan;
   if (!has_mount_ns(ctx)) {
     // The caller's namespace: its root must not move (pivot_root or MS_MOVE over its / would move
     // the root of every process on the host). chroot, as runc does.
-    TRY(sys::fchdir(ctx.root_fd, ctx.rootfs));
+    TRY(sys::fchdir(ctx.root_fd, plan.rootfs));
     TRY(sys::chroot("."));
-  } else if (ctx.no_pivot) {
+  } else if (plan.no_pivot) {
     // For hosts whose / cannot be pivoted (ramfs): MS_MOVE the rootfs over / and chroot into it.
     // The old root stays in the namespace, so its procfs and sysfs are hidden first.
-    TRY(hide_host_proc_and_sys(ctx.rootfs));
+    TRY(hide_host_proc_and_sys(plan.rootfs));
     // A shared / would pass the move on to its peers, the host's / among them.
     TRY(sys::mount(nullptr, "/", nullptr, MS_SLAVE, nullptr, "/ as slave"));
-    TRY(sys::fchdir(ctx.root_fd, ctx.rootfs));
-    TRY(sys::mount(ctx.rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr, "move rootfs to /"));
+    TRY(sys::fchdir(ctx.root_fd, plan.rootfs));
+    TRY(sys::mount(plan.rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr, "move rootfs to /"));
     TRY(sys::chroot("."));
   } else {
-    UniqueFd dir = TRY(sys::open(ctx.rootfs, O_RDONLY | O_DIRECTORY));
+    UniqueFd dir = TRY(sys::open(plan.rootfs, O_RDONLY | O_DIRECTORY));
     TRY(sys::pivot_root_here(dir));
   }
   ctx.root_fd = TRY(sys::open("/", O_PATH | O_DIRECTORY));
-  if (cfg.linux) {
-    TRY(write_sysctls(*ctx.prepared));
-    TRY(mask_paths(cfg.linux->masked_paths, ctx.root_fd));
-    TRY(readonly_paths(cfg.linux->readonly_paths, ctx.root_fd));
-  }
+  TRY(write_sysctls(plan.prepared));
+  TRY(mask_paths(plan.masked_paths, ctx.root_fd));
+  TRY(readonly_paths(plan.readonly_paths, ctx.root_fd));
   TRY(reopen_dev_null(ctx.root_fd));
   // Without a mount namespace / is a host mount: root.readonly is ignored, as runc ignores it.
-  bool read_only_root = cfg.root && cfg.root->readonly && has_mount_ns(ctx);
+  bool read_only_root = plan.readonly_root && has_mount_ns(ctx);
   if (read_only_root || !ctx.read_only_later.empty()) {
     // A missing cwd is created while it can be, as runc does in prepareRootfs.
-    if (ctx.process && !ctx.process->cwd.empty())
-      (void)TRY(ensure_in_root(ctx.root_fd, ctx.process->cwd, PathKind::Directory)
-                    .map_error(base::context("process.cwd " + ctx.process->cwd)));
+    if (!plan.process.cwd.empty())
+      (void)TRY(ensure_in_root(ctx.root_fd, plan.process.cwd, PathKind::Directory)
+                    .map_error(base::context("process.cwd " + plan.process.cwd)));
   }
   for (const auto& mnt : ctx.read_only_later)
     TRY(sys::mount_setattr(mnt, "", MOUNT_ATTR_RDONLY, 0, 0, false, "read-only mount"));
