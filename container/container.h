@@ -7,6 +7,17 @@
 //   TRY(c.start());                           // running
 //   TRY(c.signal(SIGTERM, false));
 //   TRY(c.destroy());
+//
+// Threads and the caller's process: every function here may be called from any thread of a
+// multithreaded program, concurrently for different containers, and none changes the calling
+// process: not its working directory, namespaces, signal dispositions or mask, umask, CPU
+// affinity or rlimits (tests/library/embedder_test holds it to that under load). Processes are
+// started as sys/child.h prescribes: between clone and exec a child makes system calls on data
+// prepared before the clone and nothing else, so locks held by other threads at the clone (malloc's
+// among them) cannot block it; what runs inside the container is hull-init (container/init/), a
+// program of its own. A Container object itself is not thread-safe: use one per thread. The
+// library keeps one descriptor open for the life of the process: hull-init's sealed copy
+// (CLOEXEC). Children a Container hands out (take_init, exec) are the caller's to wait for.
 #pragma once
 
 #include <sys/types.h>
