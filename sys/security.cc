@@ -193,18 +193,12 @@ Result<long> fs_type_of_path(const std::string& path) {
   return static_cast<long>(st.f_type);
 }
 
-Result<size_t> sendfile(FdRef out, FdRef in, size_t count) {
+Result<size_t> sendfile(FdRef out, FdRef in, off_t& offset, size_t count) {
   for (;;) {
-    ssize_t n = ::sendfile(out.get(), in.get(), nullptr, count);
+    ssize_t n = ::sendfile(out.get(), in.get(), &offset, count);
     if (n >= 0) return static_cast<size_t>(n);
     if (errno != EINTR) return fail(Error::from_errno(errno, "sendfile"));
   }
-}
-
-Result<> fexecve(FdRef fd, char* const argv[], char* const envp[]) {
-  // SAFETY: argv and envp are NULL-terminated arrays owned by the caller.
-  ::syscall(SYS_execveat, fd.get(), "", argv, envp, AT_EMPTY_PATH);
-  return fail(Error::from_errno(errno, "execveat"));
 }
 
 }  // namespace hull::sys

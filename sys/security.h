@@ -86,9 +86,8 @@ Result<struct statvfs> fstatvfs(FdRef fd, const char* what);
 // The filesystem type (statfs f_type, e.g. PROC_SUPER_MAGIC) of the file behind `fd` / at `path`.
 Result<long> fs_type(FdRef fd, const std::string& what);
 Result<long> fs_type_of_path(const std::string& path);
-// sendfile(out, in, nullptr, count), retrying EINTR; returns the bytes copied (0 at EOF).
-Result<size_t> sendfile(FdRef out, FdRef in, size_t count);
-// execveat(fd, "", argv, envp, AT_EMPTY_PATH); only returns on failure.
-Result<> fexecve(FdRef fd, char* const argv[], char* const envp[]);
+// sendfile(out, in, &offset, count), retrying EINTR: reads `in` from `offset` (advanced by what
+// was copied) without moving its file position; returns the bytes copied (0 at EOF).
+Result<size_t> sendfile(FdRef out, FdRef in, off_t& offset, size_t count);
 
 }  // namespace hull::sys

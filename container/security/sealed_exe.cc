@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "sys/file.h"
+#include "sys/image.h"
 #include "sys/security.h"
 
 namespace hull::container::security {
@@ -33,13 +34,33 @@ Result<sys::UniqueFd> create_memfd(const char* name) {
   return fd;
 }
 
+// The bytes copied from the file that maps them; false if that fails anywhere (the caller writes
+// them from memory instead).
+bool copy_from_file(sys::FdRef mem, std::span<const unsigned char> bytes) {
+  auto range = sys::mapped_file_range(bytes.data(), bytes.size());
+  if (!range.has_value()) return false;
+  auto file = sys::open(range->path, O_RDONLY);
+  if (!file.has_value()) return false;
+  off_t offset = range->offset;
+  size_t left = bytes.size();
+  while (left > 0) {
+    auto n = sys::sendfile(mem, *file, offset, left);
+    if (!n.has_value() || *n == 0) return false;
+    left -= *n;
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<sys::UniqueFd> sealed_memfd(const char* name, std::span<const unsigned char> bytes) {
   sys::UniqueFd mem = TRY(create_memfd(name));
-  // SAFETY: the bytes are written as chars.
-  TRY(sys::write_all(mem, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                     name));
+  if (!copy_from_file(mem, bytes)) {
+    mem = TRY(create_memfd(name));  // a fresh one: the copy may have stopped half-way
+    // SAFETY: the bytes are written as chars.
+    TRY(sys::write_all(mem, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                       name));
+  }
   TRY(sys::add_seals(mem, kSeals));
   return mem;
 }

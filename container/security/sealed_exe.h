@@ -16,7 +16,9 @@ namespace hull::container::security {
 using base::Result;
 
 // A memfd named `name` holding `bytes`, sealed with F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_GROW and
-// F_SEAL_WRITE, executable (MFD_EXEC where the kernel knows it) and CLOEXEC.
+// F_SEAL_WRITE, executable (MFD_EXEC where the kernel knows it) and CLOEXEC. When `bytes` are
+// part of a loaded file (data linked into hull), the kernel copies them from that file
+// (sys/image.h), so they are not faulted into this process; otherwise they are written.
 Result<sys::UniqueFd> sealed_memfd(const char* name, std::span<const unsigned char> bytes);
 
 // True when `fd` is a memfd carrying all four seals above.
