@@ -20,6 +20,7 @@
 #include "container/criu_support.h"
 #include "container/hooks.h"
 #include "container/mount_options.h"
+#include "container/namespaces.h"
 #include "container/rootfs_path.h"
 #include "criu/criu.h"
 #include "sys/file.h"
@@ -34,24 +35,6 @@ using base::fail;
 using sys::UniqueFd;
 
 namespace {
-
-Result<std::string> real_path(const std::string& path, std::string_view what) {
-  char buf[PATH_MAX];
-  if (::realpath(path.c_str(), buf) == nullptr)
-    return fail(Error::from_errno(errno, "realpath", path).context(std::string(what)));
-  return std::string(buf);
-}
-
-std::string namespace_file(NamespaceType t) {
-  switch (t) {
-    case NamespaceType::Network:
-      return "net";
-    case NamespaceType::Mount:
-      return "mnt";
-    default:
-      return std::string(namespace_type_name(t));
-  }
-}
 
 // criu needs every mount point of the images to exist in the root it restores into; create once
 // more what create made (a fresh copy of the rootfs or of a volume lacks them), in the same order
@@ -147,7 +130,7 @@ class RestoreNotify : public criu::CriuNotifyHandler {
     if (m_cfg.linux)
       for (const auto& ns : m_cfg.linux->namespaces)
         m_st.namespace_paths[std::string(namespace_type_name(ns.type))] =
-            ns.path.empty() ? fmt::format("/proc/{}/ns/{}", pid, namespace_file(ns.type)) : ns.path;
+            ns.path.empty() ? namespace_proc_path(pid, ns.type) : ns.path;
     TRY(sys::write_file_atomic(m_dir, "state.json", serialize_state(m_st)));
     m_saved = true;
     return {};
@@ -170,19 +153,13 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
   co.manage_cgroups_mode = TRY(cgroup_mode_flag(opts.manage_cgroups_mode));
   if (opts.empty_ns & ~static_cast<uint32_t>(CLONE_NEWNET))
     return fail(Error::invalid("--empty-ns: only the network namespace can be left empty"));
-  std::string bundle = TRY(real_path(opts.bundle, "bundle"));
-  std::string config_path = bundle + "/config.json";
-  std::string config_json = TRY(sys::read_file(config_path));
-  auto parsed = parse_config(config_json);
-  if (!parsed.has_value()) return fail(std::move(parsed).error().context(config_path));
-  auto config = std::make_unique<Config>(std::move(*parsed));
-  if (!config->root)
-    return fail(Error::invalid(config_path + ": .root: required to restore a container"));
-  std::string rootfs_in = config->root->path;
-  if (rootfs_in.empty() || rootfs_in[0] != '/') rootfs_in = bundle + "/" + rootfs_in;
-  std::string rootfs = TRY(real_path(rootfs_in, "rootfs"));
-  const Linux empty_linux;
-  const Linux& lx = config->linux ? *config->linux : empty_linux;
+  // The same bundle checks as create's (a rootfs reached through a symlink is refused).
+  Bundle b = TRY(Bundle::load(opts.bundle));
+  const std::string& bundle = b.dir;
+  const std::string& rootfs = b.rootfs;
+  std::unique_ptr<Config>& config = b.config;
+  static const Linux kNoLinux;
+  const Linux& lx = config->linux ? *config->linux : kNoLinux;
 
   // Everything that can be checked without side effects comes first.
   criu::Criu criu(opts.criu_path);
@@ -208,18 +185,9 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
   }
   auto layout = TRY(cgroups::detect_cgroup_layout());
 
-  // The state directory: mkdir is the atomic claim on the id.
-  TRY(sys::mkdir_all(opts.root, 0711));
-  std::string dir = opts.root + "/" + opts.id;
-  if (::mkdir(dir.c_str(), 0711) < 0) {
-    if (errno == EEXIST)
-      return fail(Error::make(base::ErrorKind::AlreadyExists,
-                              fmt::format("container with id exists: {}", opts.id)));
-    return fail(Error::from_errno(errno, "mkdir", dir));
-  }
-  Cleanup remove_dir([&] { (void)sys::remove_tree(dir); });
-  UniqueFd dir_fd = TRY(sys::open(dir, O_RDONLY | O_DIRECTORY));
-  TRY(sys::flock(dir_fd, LOCK_EX, dir));
+  StateDir state_dir = TRY(StateDir::claim(opts.root, opts.id));
+  const std::string& dir = state_dir.path();
+  sys::FdRef dir_fd = state_dir.fd();
 
   auto cg = TRY(cgroups::Manager::create(lx.cgroups_path, opts.id));
   TRY(cgroups::check_not_frozen(*cg));
@@ -299,7 +267,7 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
   st.created = now_rfc3339();
   st.bundle = bundle;
   st.rootfs = rootfs;
-  st.config_json = config_json;
+  st.config_json = b.config_json;
   st.annotations = config->annotations;
   st.rootless = ::geteuid() != 0;
   for (const auto& ns : lx.namespaces)
@@ -313,19 +281,11 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
     return fail(Error::protocol(
         fmt::format("criu restored pid {} without a post-restore notification for it", pid)));
 
-  Container c;
-  c.m_root = opts.root;
-  c.m_state = std::move(st);
-  c.m_config = std::move(config);
-  c.m_dir_fd = std::move(dir_fd);
-  if (opts.keep_child) {
-    c.m_init = std::move(init);
-  } else {
-    init.release();
-  }
   remove_cgroup.release();
-  remove_dir.release();
-  return c;
+  sys::ChildProcess kept;
+  if (opts.keep_child) kept = std::move(init);
+  else init.release();
+  return adopt(opts.root, std::move(state_dir), std::move(st), std::move(config), std::move(kept));
 }
 
 }  // namespace hull::container
