@@ -67,8 +67,8 @@ Result<> Container::destroy(bool force) {
     if (init) (void)sys::pidfd_exited(*init, 5000);  // bounded
   }
   if (!m_state.cgroup_paths.empty()) {
-    auto cg = cgroups::Manager::load(cgroups::CgroupPaths{m_state.cgroup_paths});
-    if (cg.has_value()) TRY(kill_and_remove(**cg));
+    auto cg = TRY(cgroups::Manager::load(cgroups::CgroupPaths{m_state.cgroup_paths}));
+    TRY(kill_and_remove(*cg));
   }
   if (m_config->hooks && !m_config->hooks->poststop.empty()) {
     auto r = run_hooks_in(m_state.bundle, "poststop", m_config->hooks->poststop,
