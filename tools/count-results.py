@@ -13,6 +13,11 @@ them and prints "N passed, N failed" as its last line.
       A stage that prints its own "N passed, N failed" line (the last one counts), or one
       "  NAME: ok ..." / "  NAME: FAILED ..." line per item (tools/fuzz-smoke's summary), each
       item one test; with neither, the stage is 1 test that passed iff it exited 0.
+  count-results.py junit --dir DIR --expect NAME[,NAME...]
+      Counts DIR/NAME.xml for each expected NAME (JUnit XML, as written by gtest's
+      --gtest_output=xml or tools/vm-guest/junit.sh), prints the failures and "N passed, N failed".
+      DIR/NAME.status holds NAME's exit status when known: a missing XML, or a non-zero status
+      with no failed case in the XML, is one failure. tools/vm counts its guest suite this way.
   count-results.py total --tally T
       Prints each stage, then "N passed, N failed"; exits 1 if anything failed.
 
@@ -159,6 +164,42 @@ def cmd_stage(args):
     return 0
 
 
+def count_junit_dir(directory, names):
+    """(passed, failed, skipped, problem lines) of DIR/NAME.xml for each expected NAME."""
+    passed = failed = skipped = 0
+    problems = []
+    for name in names:
+        xml = os.path.join(directory, name + ".xml")
+        status_file = os.path.join(directory, name + ".status")
+        status = None
+        if os.path.isfile(status_file):
+            text = read_text(status_file).strip()
+            status = int(text) if re.fullmatch(r"-?\d+", text) else None
+        if not os.path.isfile(xml):
+            failed += 1
+            why = f"exited with status {status}" if status is not None else "did not finish"
+            problems.append(f"{name}: no results ({why})")
+            continue
+        p, f, s, names_failed = count_xml(xml)
+        passed, skipped = passed + p, skipped + s
+        problems.extend(f"{name}: {n} failed" for n in names_failed)
+        if f == 0 and status not in (None, 0):
+            f = 1
+            problems.append(f"{name}: exited with status {status} after its cases passed")
+        failed += f
+    return passed, failed, skipped, problems
+
+
+def cmd_junit(args):
+    names = [n for n in args.expect.split(",") if n]
+    passed, failed, skipped, problems = count_junit_dir(args.dir, names)
+    for p in problems:
+        print(f"  {p}")
+    extra = f" ({skipped} skipped)" if skipped else ""
+    print(f"{passed} passed, {failed} failed{extra}")
+    return 1 if failed else 0
+
+
 def cmd_total(args):
     passed = failed = skipped = 0
     if os.path.exists(args.tally):
@@ -185,10 +226,14 @@ def main(argv):
         p.add_argument("--exit-code", type=int, required=True)
         p.add_argument("--tally", required=True)
         p.add_argument("--name", required=True)
+    j = sub.add_parser("junit")
+    j.add_argument("--dir", required=True)
+    j.add_argument("--expect", required=True)
     t = sub.add_parser("total")
     t.add_argument("--tally", required=True)
     args = parser.parse_args(argv)
-    return {"bazel": cmd_bazel, "stage": cmd_stage, "total": cmd_total}[args.cmd](args)
+    commands = {"bazel": cmd_bazel, "stage": cmd_stage, "junit": cmd_junit, "total": cmd_total}
+    return commands[args.cmd](args)
 
 
 if __name__ == "__main__":

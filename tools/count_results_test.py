@@ -1,6 +1,8 @@
 """Tests tools/count-results.py on fake Bazel testlogs and fake stage output."""
 
+import contextlib
 import importlib.util
+import io
 import os
 import tempfile
 import unittest
@@ -149,6 +151,51 @@ class TallyTest(unittest.TestCase):
         with open(self.tally, "w") as f:
             f.write("17 0 0 bazel test //...\n")
         self.assertEqual(cr.main(["total", "--tally", self.tally]), 0)
+
+
+class CountJunitDirTest(unittest.TestCase):
+    """tools/vm's guest suite: one XML (and maybe a status file) per expected name."""
+
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def write(self, name, text):
+        with open(os.path.join(self.dir, name), "w") as f:
+            f.write(text)
+
+    def test_cases_of_each_expected_xml_are_counted(self):
+        self.write("a.xml", GTEST_XML)
+        self.write("a.status", "1\n")
+        self.write("b.xml", BAZEL_PASS_XML)
+        p, f, s, problems = cr.count_junit_dir(self.dir, ["a", "b"])
+        self.assertEqual((p, f, s), (3, 1, 1))
+        self.assertEqual(problems, ["a: LoadState.Bad failed"])
+
+    def test_missing_xml_is_one_failure_with_its_status(self):
+        self.write("a.status", "124\n")
+        p, f, s, problems = cr.count_junit_dir(self.dir, ["a", "never"])
+        self.assertEqual((p, f, s), (0, 2, 0))
+        self.assertEqual(problems, ["a: no results (exited with status 124)",
+                                    "never: no results (did not finish)"])
+
+    def test_nonzero_status_after_passing_cases_is_one_failure(self):
+        self.write("b.xml", BAZEL_PASS_XML)
+        self.write("b.status", "139")
+        p, f, s, problems = cr.count_junit_dir(self.dir, ["b"])
+        self.assertEqual((p, f), (1, 1))
+        self.assertIn("exited with status 139", problems[0])
+
+    def test_command_prints_the_line_the_stage_counter_reads(self):
+        self.write("b.xml", BAZEL_PASS_XML)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            rc = cr.main(["junit", "--dir", self.dir, "--expect", "b,c"])
+        self.assertEqual(rc, 1)
+        self.assertEqual(out.getvalue().splitlines()[-1], "1 passed, 1 failed")
 
 
 if __name__ == "__main__":
