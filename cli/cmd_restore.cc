@@ -48,6 +48,7 @@ Result<int> cmd_restore(Globals& g, Argv argv) {
   o.lazy_pages = a.has("lazy-pages");
   o.manage_cgroups_mode = a.get_or("manage-cgroups-mode", "");
   o.empty_ns = TRY(empty_ns_flags(a));
+  o.systemd_cgroup = g.systemd_cgroup;
   // --no-pivot, --no-subreaper and --auto-dedup are accepted as runc accepts them: criu builds
   // the restored root itself, and hull never becomes a subreaper.
   bool foreground = !a.has("detach");

@@ -38,6 +38,7 @@ Result<container::CreateOptions> create_options(const Globals& g, const Args& a,
   o.console_socket = a.get_or("console-socket", "");
   o.no_pivot = a.has("no-pivot");
   o.no_new_keyring = a.has("no-new-keyring");
+  o.systemd_cgroup = g.systemd_cgroup;
   if (auto p = a.get("preserve-fds")) {
     int64_t n = TRY(parse_int("preserve-fds", *p));
     if (n < 0 || n > 1 << 20) return fail(Error::invalid("--preserve-fds: out of range"));

@@ -17,7 +17,7 @@ struct Globals {
   std::string log_format = "text";
   std::string criu = "criu";
   bool debug = false;
-  bool systemd_cgroup = false;
+  bool systemd_cgroup = false;  // create/run/restore: the systemd cgroup driver (others: state.json)
   std::string command;  // the subcommand being run, for error prefixes
   int error_exit_code = 1;  // what main exits with when the subcommand fails (exec: 255)
 };

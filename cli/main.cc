@@ -127,9 +127,6 @@ int real_main(int argc, char** argv) {
     print_usage(g.command);
     return 0;
   }
-  if (g.systemd_cgroup)
-    return report(g, base::Error::unsupported(
-                         "systemd cgroup driver: not available on a host without systemd; use cgroupfs"));
   auto r = it->second(g, rest);
   if (!r.has_value()) return report(g, r.error());
   return *r;

@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "container/cgroups/cgroups.h"
+#include "container/internal/cgroup_manager.h"
 #include "sys/file.h"
 
 namespace hull::container {
@@ -131,7 +132,7 @@ Result<> Container::require_status(std::string_view action, std::initializer_lis
 
 Result<std::vector<pid_t>> Container::processes() const {
   if (m_state.cgroup_paths.empty()) return std::vector<pid_t>{};
-  auto cg = TRY(cgroups::Manager::load(cgroups::CgroupPaths{m_state.cgroup_paths}));
+  auto cg = TRY(load_cgroup_manager(m_state));
   auto pids = cg->pids();
   if (!pids.has_value()) {
     if (pids.error().errno_code() == ENOENT) return std::vector<pid_t>{};

@@ -60,6 +60,8 @@ struct CreateOptions {
   bool no_new_keyring = false;
   // Used by `run` in the foreground: hull keeps init as its child to wait for it.
   bool keep_child = false;
+  // --systemd-cgroup: the cgroup is a systemd scope (cgroups::Manager::create_systemd).
+  bool systemd_cgroup = false;
 };
 
 struct ExecOptions {
@@ -115,6 +117,8 @@ struct RestoreOptions {
   int stdio[3] = {0, 1, 2};
   // Foreground restore: hull keeps the restored init as its child (take_init) to wait for it.
   bool keep_child = false;
+  // --systemd-cgroup: the restored tree's cgroup is a systemd scope.
+  bool systemd_cgroup = false;
 };
 
 class Container {

@@ -47,6 +47,21 @@ Result<> write_id_maps(pid_t pid, const NamespacePlan& ns) {
   return {};
 }
 
+bool res_is_empty(const Resources& r) {
+  return !r.memory && !r.cpu && !r.pids_limit && !r.block_io && r.hugepage_limits.empty() &&
+         !r.network && r.rdma.empty() && r.unified.empty();
+}
+
+// The linux.resources a new container's cgroup gets, with the device rules of linux.devices. A
+// rootless container's devices are binds from the host: an unprivileged user can neither load a
+// device filter nor needs one (runc skips it too).
+Resources container_resources(const Linux& lx, bool rootless) {
+  Resources res = lx.resources.value_or(Resources{});
+  if (rootless) res.devices.clear();
+  else res.devices = cgroups::container_device_rules(res.devices, lx.devices);
+  return res;
+}
+
 // The cgroups of a new container: created and limited before init exists (init enters them
 // itself, cgroups::Entry). An ordinary user without a delegated cgroup runs without one, as
 // rootless runc does (state.json then records none); for root any failure is an error.
@@ -56,21 +71,24 @@ struct Cgroups {
   cgroups::Entry entry;
 };
 
-Result<Cgroups> make_cgroups(cgroups::Manager& cg, const Linux& lx, bool rootless) {
+Result<Cgroups> make_cgroups(cgroups::Manager& cg, const Resources& res, bool rootless) {
   Cgroups out;
+  // A systemd scope is made around init once it exists (in the handshake, before init runs).
+  if (cg.needs_process()) {
+    out.used = true;
+    return out;
+  }
   if (auto made = cg.create_dirs(); !made.has_value()) {
     int err = made.error().errno_code();
     if (!rootless || (err != EACCES && err != EPERM && err != EROFS)) return fail(std::move(made).error());
     HULL_LOG_DEBUG("running without cgroups: {}", made.error().message());
-    if (lx.resources)
+    if (!res_is_empty(res))
       HULL_LOG_WARN("linux.resources ignored: no cgroup could be created without privilege ({})",
                     made.error().message());
     (void)cg.destroy();  // whatever part of the hierarchy create_dirs() managed to create
     return out;
   }
   out.used = true;
-  Resources res = lx.resources.value_or(Resources{});
-  res.devices = cgroups::container_device_rules(res.devices, lx.devices);
   TRY(cg.set(res));
   out.entry = TRY(cg.entry());
   return out;
@@ -111,7 +129,9 @@ Result<Container> Container::create(Bundle bundle, const CreateOptions& opts) {
 
   StateDir dir = TRY(StateDir::claim(opts.root, opts.id));
   UniqueFd listener = TRY(sys::unix_listen(dir.path() + "/exec.sock", SOCK_SEQPACKET));
-  auto cg = TRY(cgroups::Manager::create(lx.cgroups_path, opts.id));
+  auto cg = TRY(opts.systemd_cgroup
+                    ? cgroups::Manager::create_systemd(lx.cgroups_path, opts.id, rootless)
+                    : cgroups::Manager::create(lx.cgroups_path, opts.id));
   TRY(cgroups::check_not_frozen(*cg));  // before the guard: a user's cgroup is left as it was
   Cleanup remove_cgroup([&] { (void)cg->destroy(); });
   State st;
@@ -126,9 +146,15 @@ Result<Container> Container::create(Bundle bundle, const CreateOptions& opts) {
   // A placeholder (no init yet, so "stopped") names the cgroup before any process joins it: if
   // this command is killed mid-way, `delete --force` still finds what to kill and remove.
   st.cgroup_paths = cg->paths().paths;
+  st.systemd_unit = cg->systemd_scope().unit;
+  st.systemd_user = cg->systemd_scope().user;
   TRY(dir.write_state(st));
-  Cgroups cgs = TRY(make_cgroups(*cg, lx, rootless));
-  if (!cgs.used) st.cgroup_paths.clear();
+  const Resources res = container_resources(lx, rootless);
+  Cgroups cgs = TRY(make_cgroups(*cg, res, rootless));
+  if (!cgs.used) {
+    st.cgroup_paths.clear();
+    st.systemd_unit.clear();
+  }
   plan_in.cgroup_paths = cg->paths().paths;
   plan_in.cgroup_layout = TRY(cgroups::detect_cgroup_layout());
 
@@ -164,6 +190,13 @@ Result<Container> Container::create(Bundle bundle, const CreateOptions& opts) {
 
   UniqueFd bundle_dir = TRY(sys::open(bundle.dir, O_PATH | O_DIRECTORY));
   auto handshake = [&]() -> Result<> {
+    if (cg->needs_process()) {
+      // init waits for the bootstrap message: it is moved and limited before it does anything
+      // (runc's systemd driver moves runc init the same way).
+      TRY(cg->apply(init.pid()));
+      TRY(cg->set(res));
+      st.cgroup_paths = cg->paths().paths;
+    }
     if (ns.new_userns) TRY(write_id_maps(init.pid(), ns));
     // Bind trees are built here, on the host (container/mount_trees.h): idmapped ones, and with a
     // user namespace all of them, whose sources the container's mapped root may not reach.

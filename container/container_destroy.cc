@@ -11,6 +11,7 @@
 
 #include "base/log.h"
 #include "container/cgroups/cgroups.h"
+#include "container/internal/cgroup_manager.h"
 #include "container/container.h"
 #include "container/hooks.h"
 #include "sys/file.h"
@@ -40,6 +41,9 @@ Result<> kill_and_remove(cgroups::Manager& cg) {
   // Frozen tasks do not act on SIGKILL until thawed.
   if (auto st = cg.freezer_state(); st.has_value() && *st != cgroups::FreezerState::Thawed)
     (void)cg.thaw();
+  // cgroup.kill where the kernel has it: the whole cgroup at once, tasks forked meanwhile
+  // included (a fork bomb outruns listing and killing). The rounds below then find nothing.
+  (void)cg.kill_all();
   for (int round = 0; round < 10; ++round) {
     auto pids = cg.pids();
     if (!pids.has_value() || pids->empty()) break;
@@ -67,7 +71,7 @@ Result<> Container::destroy(bool force) {
     if (init) (void)sys::pidfd_exited(*init, 5000);  // bounded
   }
   if (!m_state.cgroup_paths.empty()) {
-    auto cg = TRY(cgroups::Manager::load(cgroups::CgroupPaths{m_state.cgroup_paths}));
+    auto cg = TRY(load_cgroup_manager(m_state));
     TRY(kill_and_remove(*cg));
   }
   if (m_config->hooks && !m_config->hooks->poststop.empty()) {

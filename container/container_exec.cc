@@ -9,6 +9,7 @@
 
 #include "container/cgroups/cgroups.h"
 #include "container/cgroups/sub_cgroups.h"
+#include "container/internal/cgroup_manager.h"
 #include "container/container.h"
 #include "container/init/protocol.h"
 #include "container/init_plan.h"
@@ -69,7 +70,9 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
   if (!m_state.cgroup_paths.empty()) {
     auto paths = TRY(
         cgroups::sub_cgroup_paths(cgroups::CgroupPaths{m_state.cgroup_paths}, opts.sub_cgroups));
-    auto cg = TRY(cgroups::Manager::load(paths));
+    // A sub-cgroup (--cgroup) is entered by its path; the container's own cgroup keeps its driver.
+    auto cg = TRY(opts.sub_cgroups.empty() ? load_cgroup_manager(m_state)
+                                           : cgroups::Manager::load(paths));
     auto opened = cg->entry();
     if (!opened.has_value() && !opts.sub_cgroups.empty())
       return fail(std::move(opened).error().context("entering the --cgroup sub-cgroup"));

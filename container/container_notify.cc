@@ -1,5 +1,6 @@
 // Container::notify_oom / notify_memory_pressure: cgroup event fds for a live container.
 #include "container/cgroups/cgroups.h"
+#include "container/internal/cgroup_manager.h"
 #include "container/container.h"
 
 namespace hull::container {
@@ -14,7 +15,7 @@ Result<std::unique_ptr<cgroups::Manager>> live_manager(const State& s, Status st
     return fail(Error::invalid_state(fmt::format("container with id {} is not running", s.id)));
   if (s.cgroup_paths.empty())
     return fail(Error::unsupported(fmt::format("container \"{}\" has no cgroup", s.id)));
-  return cgroups::Manager::load(cgroups::CgroupPaths{s.cgroup_paths});
+  return load_cgroup_manager(s);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Container::pause / resume through the cgroup freezer (v1 freezer.state, v2 cgroup.freeze).
 #include "container/cgroups/cgroups.h"
+#include "container/internal/cgroup_manager.h"
 #include "container/container.h"
 
 namespace hull::container {
@@ -12,7 +13,7 @@ namespace {
 Result<std::unique_ptr<cgroups::Manager>> manager(const State& s) {
   if (s.cgroup_paths.empty())
     return fail(Error::unsupported(fmt::format("container \"{}\" has no cgroup to freeze", s.id)));
-  return cgroups::Manager::load(cgroups::CgroupPaths{s.cgroup_paths});
+  return load_cgroup_manager(s);
 }
 
 }  // namespace

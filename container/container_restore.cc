@@ -79,6 +79,21 @@ Result<> prepare_mount_points(const Config& cfg, const std::string& root_path,
   return {};
 }
 
+// The container's cgroup relative to its hierarchy's root, criu's --cgroup-root: the cgroupfs
+// path, or the systemd scope's place.
+Result<std::string> cgroup_root_of(const cgroups::Manager& cg, const cgroups::CgroupLayout& layout) {
+  cgroups::CgroupPaths paths = cg.paths();
+  const auto& [controller, path] = *paths.paths.begin();
+  std::string mountpoint = layout.unified.value_or("");
+  if (!controller.empty()) {
+    auto it = layout.v1.find(controller);
+    mountpoint = it != layout.v1.end() ? it->second : "";
+  }
+  if (mountpoint.empty() || path.compare(0, mountpoint.size(), mountpoint) != 0)
+    return fail(Error::invalid_state("cgroup " + path + " is outside its hierarchy"));
+  return mountpoint == "/" ? path : path.substr(mountpoint.size());
+}
+
 class RestoreNotify : public criu::CriuNotifyHandler {
  public:
   RestoreNotify(const Config& cfg, State& st, cgroups::Manager& cg, sys::FdRef dir,
@@ -126,6 +141,8 @@ class RestoreNotify : public criu::CriuNotifyHandler {
     m_st.init_pid = pid;
     m_st.init_start_time = TRY(sys::process_start_time(pid));
     m_st.cgroup_paths = m_cg.paths().paths;
+    m_st.systemd_unit = m_cg.systemd_scope().unit;
+    m_st.systemd_user = m_cg.systemd_scope().user;
     m_st.namespace_paths.clear();
     if (m_cfg.linux)
       for (const auto& ns : m_cfg.linux->namespaces)
@@ -189,7 +206,9 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
   const std::string& dir = state_dir.path();
   sys::FdRef dir_fd = state_dir.fd();
 
-  auto cg = TRY(cgroups::Manager::create(lx.cgroups_path, opts.id));
+  auto cg = TRY(opts.systemd_cgroup
+                    ? cgroups::Manager::create_systemd(lx.cgroups_path, opts.id, ::geteuid() != 0)
+                    : cgroups::Manager::create(lx.cgroups_path, opts.id));
   TRY(cgroups::check_not_frozen(*cg));
   Cleanup remove_cgroup([&] {
     // criu kills what it restored when it fails; stragglers go with the cgroup.
@@ -214,7 +233,7 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
                  "private " + criu_root));
   TRY(prepare_mount_points(*config, criu_root, bundle));
 
-  std::string cgroup_rel = TRY(cgroups::normalize_cgroups_path(lx.cgroups_path, opts.id));
+  std::string cgroup_rel = TRY(cgroup_root_of(*cg, layout));
   ExternalMountInput in;
   in.config = config.get();
   in.bundle = bundle;

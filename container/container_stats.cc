@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "container/cgroups/cgroups.h"
+#include "container/internal/cgroup_manager.h"
 #include "container/container.h"
 #include "sys/file.h"
 
@@ -79,7 +80,7 @@ Result<cgroups::Stats> Container::stats() const {
         fmt::format("container with id {} is not running", m_state.id)));
   if (m_state.cgroup_paths.empty())
     return fail(Error::unsupported(fmt::format("container \"{}\" has no cgroup", m_state.id)));
-  auto cg = TRY(cgroups::Manager::load(cgroups::CgroupPaths{m_state.cgroup_paths}).map_error(ctx));
+  auto cg = TRY(load_cgroup_manager(m_state).map_error(ctx));
   cgroups::Stats out = TRY(cg->stats().map_error(ctx));
   // Only a network namespace of the container's own: the host's interfaces are not its own.
   if (m_config->has_namespace(NamespaceType::Network)) {

@@ -4,6 +4,7 @@
 
 #include "base/json_writer.h"
 #include "container/cgroups/cgroups.h"
+#include "container/internal/cgroup_manager.h"
 #include "container/container.h"
 #include "sys/file.h"
 
@@ -275,7 +276,7 @@ Result<> Container::update(const Resources& request) {
       m_config->linux && m_config->linux->resources ? *m_config->linux->resources : Resources{};
   Resources merged = merge_resources(old, change);
 
-  auto cg = TRY(cgroups::Manager::load(cgroups::CgroupPaths{m_state.cgroup_paths}).map_error(ctx));
+  auto cg = TRY(load_cgroup_manager(m_state).map_error(ctx));
   if (auto r = cg->set(change); !r.has_value()) {
     // Put back what the config says, as runc does; the first error is the one to report.
     Resources restore = old;

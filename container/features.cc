@@ -43,9 +43,9 @@ std::string features_json(std::string_view version) {
   w.key("linux").begin_object();
   string_array(w, "namespaces", {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"});
   string_array(w, "capabilities", caps);
-  // systemd cgroup drivers are refused (--systemd-cgroup is an error).
-  w.key("cgroup").begin_object().field("v1", true).field("v2", true).field("systemd", false)
-      .field("systemdUser", false).field("rdma", true).end_object();
+  // --systemd-cgroup: the systemd driver, for root and (cgroup v2) rootless containers.
+  w.key("cgroup").begin_object().field("v1", true).field("v2", true).field("systemd", true)
+      .field("systemdUser", true).field("rdma", true).end_object();
   w.key("seccomp").begin_object().field("enabled", true);
   string_array(w, "actions", sc.actions);
   string_array(w, "operators", sc.operators);

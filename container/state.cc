@@ -53,6 +53,10 @@ std::string serialize_state(const State& s) {
   w.field("bundle", s.bundle);
   w.field("rootfs", s.rootfs);
   write_map(w, "cgroup_paths", s.cgroup_paths);
+  if (!s.systemd_unit.empty()) {
+    w.field("systemd_unit", s.systemd_unit);
+    w.field("systemd_user", s.systemd_user);
+  }
   write_map(w, "namespace_paths", s.namespace_paths);
   w.key("external_descriptors").begin_array();
   for (const auto& d : s.external_descriptors) w.value(d);
@@ -110,6 +114,7 @@ Result<State> parse_state(std::string_view text) {
   s.bundle = string_at("bundle").value_or("");
   s.rootfs = string_at("rootfs").value_or("");
   s.cgroup_paths = TRY(read_map(root, "cgroup_paths"));
+  s.systemd_unit = string_at("systemd_unit").value_or("");
   s.namespace_paths = TRY(read_map(root, "namespace_paths"));
   s.annotations = TRY(read_map(root, "annotations"));
   if (auto descs = root.find("external_descriptors"); descs && descs->is_array()) {
@@ -119,6 +124,7 @@ Result<State> parse_state(std::string_view text) {
   if (auto b = root.find("rootless"); b && b->is_bool()) s.rootless = b->as_bool();
   if (auto b = root.find("created_userns"); b && b->is_bool()) s.created_userns = b->as_bool();
   if (auto cfg = root.find("config"); cfg && !cfg->is_null()) s.config_json = std::string(cfg->raw());
+  if (auto b = root.find("systemd_user"); b && b->is_bool()) s.systemd_user = b->as_bool();
   return s;
 }
 

@@ -31,6 +31,10 @@ struct State {
   std::string rootfs;            // absolute host path of root.path
   std::string config_json;       // the config.json text the container was created from
   std::map<std::string, std::string> cgroup_paths;     // controller ("" = unified) -> dir
+  // The systemd scope owning the cgroup (--systemd-cgroup), "" with cgroupfs; systemd_user: it
+  // belongs to the user's systemd instance (rootless).
+  std::string systemd_unit;
+  bool systemd_user = false;
   std::map<std::string, std::string> namespace_paths;  // "pid" -> /proc/PID/ns/pid
   std::vector<std::string> external_descriptors;       // what fds 0, 1, 2 pointed at
   std::map<std::string, std::string> annotations;

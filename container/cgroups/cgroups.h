@@ -36,6 +36,14 @@ struct CgroupPaths {
   bool operator==(const CgroupPaths&) const = default;
 };
 
+// The systemd driver's scope that owns a container's cgroup ("hull-web.scope"); `user`: it
+// belongs to the user's systemd instance (rootless). An empty unit means cgroupfs.
+struct SystemdScope {
+  std::string unit;
+  bool user = false;
+  bool operator==(const SystemdScope&) const = default;
+};
+
 // What a new process needs to enter the container's cgroups by itself, from Manager::entry().
 // Moving another process (writing its pid to cgroup.procs) takes the kernel's global threadgroup
 // lock, whose first writer waits an RCU grace period: ~8 ms per v1 migration here. A thread that
@@ -85,10 +93,25 @@ class Manager {
   static Result<std::unique_ptr<Manager>> create(const std::string& cgroups_path,
                                                  const std::string& id,
                                                  const CgroupLayout& layout);
-  // Re-opens from saved paths: only "" -> V2 driver, otherwise V1. Empty paths: InvalidArgument.
-  static Result<std::unique_ptr<Manager>> load(const CgroupPaths& paths);
+  // The systemd driver (--systemd-cgroup, runc's): the cgroup is a transient scope systemd
+  // creates around the container's first process in apply(pid). `cgroups_path` is
+  // "slice:prefix:name" (systemd_unit.h); `rootless` uses the user's systemd instance (cgroup v2
+  // only). Errors: Unsupported "systemd not running on this host, cannot use systemd cgroups
+  // manager" (runc's wording) when /run/systemd/system is missing; InvalidArgument for the path.
+  static Result<std::unique_ptr<Manager>> create_systemd(const std::string& cgroups_path,
+                                                         const std::string& id, bool rootless);
+  // Re-opens from saved paths: only "" -> V2 driver, otherwise V1; with a systemd scope, the
+  // systemd driver over that (it talks to systemd only in set() and destroy()). Empty paths:
+  // InvalidArgument.
+  static Result<std::unique_ptr<Manager>> load(const CgroupPaths& paths,
+                                               const SystemdScope& scope = {});
 
   virtual Mode mode() const = 0;
+  // Whether the cgroup only comes into being around a live process (a systemd scope needs its
+  // first pid): then create_dirs() is Unsupported, and entry() works only after apply(pid).
+  virtual bool needs_process() const { return false; }
+  // The systemd scope of the cgroup (saved in state.json beside paths()); empty for cgroupfs.
+  virtual SystemdScope systemd_scope() const { return {}; }
   // Creates every cgroup directory (parents too; v1 cpuset parents get cpus/mems copied, v2
   // parents get their controllers enabled in cgroup.subtree_control) and moves `pid` into them.
   virtual Result<> apply(pid_t pid) = 0;
@@ -102,6 +125,10 @@ class Manager {
   virtual Result<> destroy() = 0;
   // Every pid in the cgroup and its descendants (cgroup.procs).
   virtual Result<std::vector<pid_t>> pids() = 0;
+  // SIGKILLs every process in the cgroup and its descendants, without waiting. With a cgroup2
+  // directory whose kernel has cgroup.kill (Linux 5.14) the kernel does it at once, so a process
+  // that keeps forking cannot escape; otherwise each listed pid is killed (best effort).
+  virtual Result<> kill_all();
   virtual CgroupPaths paths() const = 0;
   // Whether the cgroup directory exists (V1: the first controller's directory).
   virtual bool exists() const = 0;

@@ -6,6 +6,7 @@
 
 #include "container/cgroups/cgroups.h"
 #include "container/cgroups/internal/drivers.h"
+#include "container/cgroups/internal/systemd.h"
 #include "sys/file.h"
 
 namespace hull::container::cgroups {
@@ -71,7 +72,9 @@ Result<std::unique_ptr<Manager>> Manager::create(const std::string& cgroups_path
   return internal::make_v1(std::move(placements));
 }
 
-Result<std::unique_ptr<Manager>> Manager::load(const CgroupPaths& paths) {
+Result<std::unique_ptr<Manager>> Manager::load(const CgroupPaths& paths,
+                                               const SystemdScope& scope) {
+  if (!scope.unit.empty()) return internal::make_systemd(scope, TRY(load(paths)));
   if (paths.paths.empty()) return fail(Error::invalid("cgroup paths are empty"));
   for (const auto& [controller, path] : paths.paths)
     if (path.empty() || path[0] != '/')

@@ -1,0 +1,50 @@
+// linux.resources as systemd unit properties (systemd.resource-control(5)), for the systemd
+// cgroup driver: what systemd can express is set on the unit, so that systemd itself keeps the
+// values (it rewrites a unit's cgroup files from its properties, e.g. on daemon-reload); the
+// driver then writes everything to cgroupfs as the cgroupfs driver does, as runc does.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "base/result.h"
+#include "container/config.h"
+
+namespace hull::container::cgroups {
+
+// One D-Bus (sv) pair: the property name and its value with its D-Bus type.
+struct UnitProperty {
+  using Pairs = std::vector<std::pair<std::string, uint64_t>>;  // a(st)
+  using Value = std::variant<bool,                  // b
+                             uint64_t,              // t
+                             std::string,           // s
+                             std::vector<uint32_t>, // au
+                             std::vector<uint8_t>,  // ay
+                             Pairs>;
+  std::string name;
+  Value value;
+  bool operator==(const UnitProperty&) const = default;
+};
+
+// systemd's "infinity" for limits (USEC_INFINITY / CGROUP_LIMIT_MAX).
+inline constexpr uint64_t kSystemdInfinity = UINT64_MAX;
+
+// The properties for `r` on a cgroup v2 host (runc's genV2ResourcesProperties), given systemd's
+// version (properties newer than it are left to cgroupfs). `r` may be adjusted: a CPU quota
+// systemd can only hold in 10 ms steps is rounded up, and the same rounded value must then be
+// written to cpu.max. Errors: invalid values (InvalidArgument naming the field).
+base::Result<std::vector<UnitProperty>> v2_unit_properties(Resources& r, int systemd_version);
+
+// The same for cgroup v1 controllers (runc's genV1ResourcesProperties).
+base::Result<std::vector<UnitProperty>> v1_unit_properties(Resources& r, int systemd_version);
+
+// "0-2,7" -> the little-endian CPU/NUMA-node bitmask systemd's AllowedCPUs takes.
+base::Result<std::vector<uint8_t>> cpu_list_to_mask(const std::string& list);
+
+// A D-Bus signature character(s) for the value ("b", "t", "s", "au", "ay", "a(st)").
+const char* unit_property_signature(const UnitProperty::Value& v);
+
+}  // namespace hull::container::cgroups
