@@ -160,11 +160,19 @@ int append_property(sd_bus_message* m, const UnitProperty& p) {
       r = a.append_array(m, 'y', v.data(), v.size());
       break;
     }
-    default: {
+    case 5: {
       const auto& v = std::get<UnitProperty::Pairs>(p.value);
       if ((r = a.open_container(m, 'a', "(st)")) < 0) return r;
       for (const auto& [s, t] : v)
         if ((r = a.append(m, "(st)", s.c_str(), t)) < 0) return r;
+      r = a.close_container(m);
+      break;
+    }
+    default: {
+      const auto& v = std::get<UnitProperty::StringPairs>(p.value);
+      if ((r = a.open_container(m, 'a', "(ss)")) < 0) return r;
+      for (const auto& [s1, s2] : v)
+        if ((r = a.append(m, "(ss)", s1.c_str(), s2.c_str())) < 0) return r;
       r = a.close_container(m);
       break;
     }

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "container/cgroups/convert.h"
+#include "container/cgroups/devices.h"
 
 namespace hull::container::cgroups {
 
@@ -175,8 +176,40 @@ base::Result<std::vector<UnitProperty>> v2_unit_properties(Resources& r, int ver
   return props;
 }
 
+base::Result<std::vector<UnitProperty>> device_unit_properties(
+    const std::vector<DeviceCgroupRule>& rules) {
+  DeviceSet set = TRY(emulate_devices(rules));
+  // An empty DeviceAllow first: it clears what the unit had, the list after it is the new one.
+  std::vector<UnitProperty> props = {{"DeviceAllow", UnitProperty::StringPairs{}}};
+  if (set.default_allow) {
+    // systemd has no deny list: allow-all it can say, anything else is denied until cgroupfs
+    // writes the real rules.
+    props.push_back({"DevicePolicy", std::string(set.exceptions.empty() ? "auto" : "strict")});
+    return props;
+  }
+  props.push_back({"DevicePolicy", std::string("strict")});
+  UnitProperty::StringPairs allow;
+  for (const DeviceException& e : set.exceptions) {
+    std::string group = e.type == 'b' ? "block-" : "char-";
+    std::string path;
+    if (!e.major) {
+      if (e.minor) continue;  // "*:n" has no systemd form; cgroupfs holds it
+      path = group + "*";
+    } else if (!e.minor) {
+      path = group + std::to_string(*e.major);
+    } else {
+      path = std::string(e.type == 'b' ? "/dev/block/" : "/dev/char/") +
+             std::to_string(*e.major) + ":" + std::to_string(*e.minor);
+    }
+    allow.emplace_back(path, e.access);
+  }
+  props.push_back({"DeviceAllow", std::move(allow)});
+  return props;
+}
+
 base::Result<std::vector<UnitProperty>> v1_unit_properties(Resources& r, int version) {
   std::vector<UnitProperty> props;
+  if (!r.devices.empty()) props = TRY(device_unit_properties(r.devices));
   if (r.memory && r.memory->limit && *r.memory->limit != 0)
     props.push_back({"MemoryLimit", limit_value(*r.memory->limit)});
   if (r.cpu) {
@@ -198,7 +231,8 @@ const char* unit_property_signature(const UnitProperty::Value& v) {
     case 2: return "s";
     case 3: return "au";
     case 4: return "ay";
-    default: return "a(st)";
+    case 5: return "a(st)";
+    default: return "a(ss)";
   }
 }
 

@@ -17,13 +17,14 @@ namespace hull::container::cgroups {
 
 // One D-Bus (sv) pair: the property name and its value with its D-Bus type.
 struct UnitProperty {
-  using Pairs = std::vector<std::pair<std::string, uint64_t>>;  // a(st)
-  using Value = std::variant<bool,                  // b
-                             uint64_t,              // t
-                             std::string,           // s
-                             std::vector<uint32_t>, // au
-                             std::vector<uint8_t>,  // ay
-                             Pairs>;
+  using Pairs = std::vector<std::pair<std::string, uint64_t>>;         // a(st)
+  using StringPairs = std::vector<std::pair<std::string, std::string>>;  // a(ss)
+  using Value = std::variant<bool,                   // b
+                             uint64_t,               // t
+                             std::string,            // s
+                             std::vector<uint32_t>,  // au
+                             std::vector<uint8_t>,   // ay
+                             Pairs, StringPairs>;
   std::string name;
   Value value;
   bool operator==(const UnitProperty&) const = default;
@@ -38,13 +39,21 @@ inline constexpr uint64_t kSystemdInfinity = UINT64_MAX;
 // written to cpu.max. Errors: invalid values (InvalidArgument naming the field).
 base::Result<std::vector<UnitProperty>> v2_unit_properties(Resources& r, int systemd_version);
 
-// The same for cgroup v1 controllers (runc's genV1ResourcesProperties).
+// The same for cgroup v1 controllers (runc's genV1ResourcesProperties), with the device rules
+// (`r.devices`, when set) as DevicePolicy/DeviceAllow: on v1, systemd rewrites a unit's devices
+// cgroup from these whenever it re-applies the unit (daemon-reload), so they must say the same.
 base::Result<std::vector<UnitProperty>> v1_unit_properties(Resources& r, int systemd_version);
+
+// runc's devices.systemdProperties: the emulated rules as DevicePolicy=strict plus DeviceAllow
+// entries (/dev/char/M:m, char-M, char-*); a deny list systemd cannot express becomes a deny-all
+// (cgroupfs then holds the real rules, as with runc), allow-all is DevicePolicy=auto.
+base::Result<std::vector<UnitProperty>> device_unit_properties(
+    const std::vector<DeviceCgroupRule>& rules);
 
 // "0-2,7" -> the little-endian CPU/NUMA-node bitmask systemd's AllowedCPUs takes.
 base::Result<std::vector<uint8_t>> cpu_list_to_mask(const std::string& list);
 
-// A D-Bus signature character(s) for the value ("b", "t", "s", "au", "ay", "a(st)").
+// A D-Bus signature for the value ("b", "t", "s", "au", "ay", "a(st)", "a(ss)").
 const char* unit_property_signature(const UnitProperty::Value& v);
 
 }  // namespace hull::container::cgroups

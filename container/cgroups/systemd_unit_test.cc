@@ -20,8 +20,9 @@ void PrintTo(const UnitProperty& p, std::ostream* os) {
         if constexpr (std::is_same_v<V, bool> || std::is_same_v<V, uint64_t> ||
                       std::is_same_v<V, std::string>) {
           *os << v;
-        } else if constexpr (std::is_same_v<V, UnitProperty::Pairs>) {
-          for (const auto& [s, t] : v) *os << "(" << s << "," << t << ")";
+        } else if constexpr (std::is_same_v<V, UnitProperty::Pairs> ||
+                             std::is_same_v<V, UnitProperty::StringPairs>) {
+          for (const auto& [a, b] : v) *os << "(" << a << "," << b << ")";
         } else {
           for (auto x : v) *os << static_cast<unsigned>(x) << ",";
         }
@@ -192,6 +193,40 @@ TEST(SystemdPropertiesTest, V1PropertiesAsRunc) {
   Resources none;
   EXPECT_THAT(v1_unit_properties(none, 252).value_or(std::vector<UnitProperty>{{"x", true}}),
               IsEmpty());
+}
+
+TEST(SystemdPropertiesTest, DeviceRulesAsStrictAllowList) {
+  std::vector<DeviceCgroupRule> rules = {
+      {false, "a", std::nullopt, std::nullopt, "rwm"},
+      {true, "c", 1, 3, "rw"},
+      {true, "b", 254, std::nullopt, "r"},
+      {true, "c", std::nullopt, std::nullopt, "m"},
+      {true, "c", std::nullopt, 7, "r"},  // "*:7": no systemd form, left to cgroupfs
+  };
+  auto props = device_unit_properties(rules);
+  ASSERT_THAT(props, IsOk());
+  EXPECT_THAT(*props, ElementsAre(UnitProperty{"DeviceAllow", UnitProperty::StringPairs{}},
+                                  UnitProperty{"DevicePolicy", std::string("strict")},
+                                  UnitProperty{"DeviceAllow", UnitProperty::StringPairs{
+                                                                  {"/dev/char/1:3", "rw"},
+                                                                  {"block-254", "r"},
+                                                                  {"char-*", "m"}}}));
+  // Allow-all is "auto"; a deny list becomes a deny-all (cgroupfs holds the real rules).
+  EXPECT_THAT(device_unit_properties({{true, "a", std::nullopt, std::nullopt, "rwm"}})
+                  .value_or(std::vector<UnitProperty>{}),
+              ElementsAre(UnitProperty{"DeviceAllow", UnitProperty::StringPairs{}},
+                          UnitProperty{"DevicePolicy", std::string("auto")}));
+  EXPECT_THAT(device_unit_properties({{true, "a", std::nullopt, std::nullopt, "rwm"},
+                                      {false, "c", 1, 3, "w"}})
+                  .value_or(std::vector<UnitProperty>{}),
+              ElementsAre(UnitProperty{"DeviceAllow", UnitProperty::StringPairs{}},
+                          UnitProperty{"DevicePolicy", std::string("strict")}));
+  // On v1 they come with the other properties.
+  Resources r;
+  r.devices = rules;
+  auto v1 = v1_unit_properties(r, 252);
+  ASSERT_THAT(v1, IsOk());
+  EXPECT_EQ(v1->size(), 3u);
 }
 
 TEST(SystemdPropertiesTest, CpuListMask) {

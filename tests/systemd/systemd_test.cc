@@ -5,11 +5,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -49,10 +52,17 @@ long state_pid(const std::string& json) {
   return at == std::string::npos ? 0 : std::strtol(json.c_str() + at + 6, nullptr, 10);
 }
 
+// Whether /sys/fs/cgroup is the cgroup2 mount (a pure v2 host) or a tmpfs of v1 hierarchies.
+bool pure_v2() {
+  struct statfs fs;
+  return ::statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
 class SystemdTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!exists("/run/systemd/system")) GTEST_SKIP() << "systemd is not PID 1 here";
+    if (!pure_v2()) GTEST_SKIP() << "not a pure cgroup v2 host (SystemdHybridTest runs)";
   }
   void TearDown() override {
     for (const auto& cid : m_ids) (void)hull({"delete", "--force", cid});
@@ -72,6 +82,23 @@ class SystemdTest : public ::testing::Test {
     RunResult r = hull({"run", "-d", "--bundle", b.dir(), cid});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return state_pid(hull({"state", cid}).out);
+  }
+
+  // A node no rule allows (tty1, c 4:1) cannot be opened, before and after systemd re-applies
+  // the scope's settings; /dev/null can.
+  void device_rules_hold_across_daemon_reload(const std::string& name) {
+    Bundle b({"/bin/sleep", "1000"});
+    b.edit("for k in ['bounding', 'effective', 'permitted']: "
+           "c['process']['capabilities'][k].append('CAP_MKNOD')");
+    std::string cid = id(name);
+    ASSERT_GT(run(b, cid), 0);
+    auto tty = [&] {
+      return hull({"exec", cid, "sh", "-c", "[ -e /dev/x ] || mknod /dev/x c 4 1; head -c 0 /dev/x"});
+    };
+    EXPECT_THAT(tty().err, HasSubstr("Operation not permitted"));
+    ASSERT_EQ(run_command({"/usr/bin/systemctl", "daemon-reload"}, 60s).exit_code, 0);
+    EXPECT_THAT(tty().err, HasSubstr("Operation not permitted"));
+    EXPECT_EQ(hull({"exec", cid, "sh", "-c", "echo x >/dev/null"}).exit_code, 0);
   }
 
   Hull m_hull;
@@ -186,6 +213,11 @@ TEST_F(SystemdTest, PauseStatsAndUpdateGoThroughTheScope) {
   EXPECT_EQ(trimmed(read_text(dir + "/pids.max")), "20");
 }
 
+// On v2 the device filter is hull's eBPF program; systemd, with no device properties, leaves it.
+TEST_F(SystemdTest, DeviceRulesHoldAcrossDaemonReload) {
+  device_rules_hold_across_daemon_reload("sd-dev");
+}
+
 // kubelet's cgroup layout: pods are nested slices (kubepods-besteffort-pod<uid>.slice), each
 // container a scope in its pod's slice.
 TEST_F(SystemdTest, PodSliceHoldsTheScope) {
@@ -255,6 +287,42 @@ TEST_F(SystemdTest, OomKillEndsTheContainerAsWithRunc) {
   (void)run_command({"/usr/sbin/runc", "--root", runc_root.path(), "delete", "--force", rid});
 }
 
+// Debian's criu on the guest's kernel: a container in a scope is checkpointed (its scope goes
+// with it) and restored into a new scope with the same limits, and goes on counting.
+TEST_F(SystemdTest, CheckpointAndRestoreIntoANewScope) {
+  const char* criu = "/usr/sbin/criu";
+  if (access(criu, X_OK) != 0 || run_command({criu, "check"}, 60s).exit_code != 0)
+    GTEST_SKIP() << "no working criu";
+  TempDir data, images;
+  Bundle b({"sh", "-c",
+            "exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i+1)); echo $i >/data/c.tmp; "
+            "mv /data/c.tmp /data/c; sleep 0.1; done"});
+  b.edit("c['mounts'].append({'destination': '/data', 'type': 'bind', 'source': '" + data.path() +
+         "', 'options': ['rbind', 'rw']})");
+  b.edit("c['linux']['resources'] = {'memory': {'limit': 67108864}}");
+  std::string cid = id("sd-criu");
+  std::string unit = "hull-" + cid + ".scope";
+  std::string counter = data.path() + "/c";
+  ASSERT_GT(run(b, cid), 0);
+  ASSERT_TRUE(wait_for([&] { return std::atol(read_text(counter).c_str()) > 3; }, 30s));
+  std::string img = images.path() + "/img";
+  RunResult ck = hull({"--criu", criu, "checkpoint", "--image-path", img, cid}, 180s);
+  ASSERT_EQ(ck.exit_code, 0) << ck.err;
+  EXPECT_EQ(unit_property(unit, "LoadState"), "not-found");
+  long at_checkpoint = std::atol(read_text(counter).c_str());
+  RunResult rs = hull({"--criu", criu, "restore", "-d", "--image-path", img, "--bundle", b.dir(),
+                       cid}, 180s);
+  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  EXPECT_EQ(unit_property(unit, "ActiveState"), "active");
+  EXPECT_EQ(unit_property(unit, "MemoryMax"), "67108864");
+  long pid = state_pid(hull({"state", cid}).out);
+  EXPECT_EQ(trimmed(read_text("/proc/" + std::to_string(pid) + "/cgroup")),
+            "0::/system.slice/" + unit);
+  EXPECT_TRUE(wait_for([&] { return std::atol(read_text(counter).c_str()) > at_checkpoint; }, 30s));
+  ASSERT_EQ(hull({"delete", "--force", cid}).exit_code, 0);
+  EXPECT_EQ(unit_property(unit, "LoadState"), "not-found");
+}
+
 // The same config under runc --systemd-cgroup and hull --systemd-cgroup: the two scopes get the
 // same properties.
 TEST_F(SystemdTest, RuncMakesTheSameScope) {
@@ -271,6 +339,93 @@ TEST_F(SystemdTest, RuncMakesTheSameScope) {
   for (const char* p : {"Slice", "Delegate", "MemoryMax", "TasksMax", "CPUWeight",
                         "CPUQuotaPerSecUSec", "MemoryAccounting", "CPUAccounting",
                         "IOAccounting", "TasksAccounting", "DefaultDependencies"})
+    EXPECT_EQ(unit_property(ours, p), unit_property(theirs, p)) << p;
+  (void)run_command({"/usr/sbin/runc", "--root", runc_root.path(), "delete", "--force", rid}, 60s);
+}
+
+// The same driver on a hybrid host (v1 controllers, systemd tracking in the cgroup2 mount): the
+// guest booted with systemd.unified_cgroup_hierarchy=0. systemd makes the scope in the
+// hierarchies it manages, hull in the others (freezer, cpuset, ...) and joins init to all.
+class SystemdHybridTest : public SystemdTest {
+ protected:
+  void SetUp() override {
+    if (!exists("/run/systemd/system")) GTEST_SKIP() << "systemd is not PID 1 here";
+    if (pure_v2() || !exists("/sys/fs/cgroup/unified/cgroup.procs"))
+      GTEST_SKIP() << "not a hybrid cgroup host";
+  }
+  static std::string v1(const std::string& controller, const std::string& unit) {
+    return "/sys/fs/cgroup/" + controller + "/system.slice/" + unit;
+  }
+};
+
+TEST_F(SystemdHybridTest, InitIsInTheScopeOfEveryHierarchyWithTheLimits) {
+  Bundle b({"/bin/sleep", "1000"});
+  limit(b);
+  std::string cid = id("sdh-run");
+  long pid = run(b, cid);
+  ASSERT_GT(pid, 0);
+  std::string unit = "hull-" + cid + ".scope";
+  EXPECT_EQ(unit_property(unit, "ActiveState"), "active");
+  EXPECT_EQ(unit_property(unit, "MemoryLimit"), "67108864");
+  EXPECT_EQ(unit_property(unit, "TasksMax"), "32");
+  EXPECT_EQ(unit_property(unit, "CPUShares"), "2048");
+  EXPECT_EQ(trimmed(read_text(v1("memory", unit) + "/memory.limit_in_bytes")), "67108864");
+  EXPECT_EQ(trimmed(read_text(v1("pids", unit) + "/pids.max")), "32");
+  EXPECT_EQ(trimmed(read_text(v1("cpu,cpuacct", unit) + "/cpu.shares")), "2048");
+  EXPECT_EQ(trimmed(read_text(v1("cpu,cpuacct", unit) + "/cpu.cfs_quota_us")), "50000");
+  // Every hierarchy, those systemd does not manage (freezer, cpuset, ...) too.
+  std::string cgroups = read_text("/proc/" + std::to_string(pid) + "/cgroup");
+  std::istringstream lines(cgroups);
+  std::string line;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    ++n;
+    EXPECT_TRUE(line.ends_with(":/system.slice/" + unit)) << line;
+  }
+  EXPECT_GT(n, 8) << cgroups;
+}
+
+TEST_F(SystemdHybridTest, PauseUpdateAndDeleteEveryHierarchy) {
+  Bundle b({"/bin/sleep", "1000"});
+  limit(b);
+  std::string cid = id("sdh-update");
+  ASSERT_GT(run(b, cid), 0);
+  std::string unit = "hull-" + cid + ".scope";
+  ASSERT_EQ(hull({"pause", cid}).exit_code, 0);
+  EXPECT_EQ(trimmed(read_text(v1("freezer", unit) + "/freezer.state")), "FROZEN");
+  ASSERT_EQ(hull({"resume", cid}).exit_code, 0);
+  EXPECT_THAT(hull({"state", cid}).out, HasSubstr("\"status\": \"running\""));
+  ASSERT_EQ(hull({"update", "--memory", "134217728", "--pids-limit", "20", cid}).exit_code, 0);
+  EXPECT_EQ(unit_property(unit, "MemoryLimit"), "134217728");
+  EXPECT_EQ(unit_property(unit, "TasksMax"), "20");
+  ASSERT_EQ(run_command({"/usr/bin/systemctl", "daemon-reload"}, 60s).exit_code, 0);
+  EXPECT_EQ(trimmed(read_text(v1("memory", unit) + "/memory.limit_in_bytes")), "134217728");
+  EXPECT_EQ(trimmed(read_text(v1("pids", unit) + "/pids.max")), "20");
+  ASSERT_EQ(hull({"delete", "--force", cid}).exit_code, 0);
+  EXPECT_EQ(unit_property(unit, "LoadState"), "not-found");
+  for (const char* c : {"memory", "pids", "freezer", "cpuset", "unified", "systemd"})
+    EXPECT_FALSE(exists(v1(c, unit))) << c;
+}
+
+// On v1, systemd rewrites a unit's devices cgroup from its properties whenever it re-applies the
+// unit (daemon-reload): the rules are unit properties too (DevicePolicy=strict, DeviceAllow).
+TEST_F(SystemdHybridTest, DeviceRulesHoldAcrossDaemonReload) {
+  device_rules_hold_across_daemon_reload("sdh-dev");
+}
+
+TEST_F(SystemdHybridTest, RuncMakesTheSameScope) {
+  Bundle b({"/bin/sleep", "1000"});
+  limit(b);
+  std::string cid = id("sdh-ref");
+  ASSERT_GT(run(b, cid), 0);
+  TempDir runc_root;
+  std::string rid = unique_id("sdh-ref-runc");
+  RunResult rr = run_command({"/usr/sbin/runc", "--systemd-cgroup", "--root", runc_root.path(),
+                              "run", "-d", "--bundle", b.dir(), rid}, 120s);
+  ASSERT_EQ(rr.exit_code, 0) << rr.err;
+  std::string ours = "hull-" + cid + ".scope", theirs = "runc-" + rid + ".scope";
+  for (const char* p : {"Slice", "Delegate", "MemoryLimit", "TasksMax", "CPUShares",
+                        "CPUQuotaPerSecUSec", "MemoryAccounting", "BlockIOAccounting"})
     EXPECT_EQ(unit_property(ours, p), unit_property(theirs, p)) << p;
   (void)run_command({"/usr/sbin/runc", "--root", runc_root.path(), "delete", "--force", rid}, 60s);
 }
