@@ -249,18 +249,18 @@ TEST_F(Cgroup2Test, FreezerStopsAndResumesTheContainer) {
 }
 
 // Without a pid namespace, init's death does not end its processes: delete must kill them all.
-// Four loops fork sleepers as fast as they can; a list-then-kill leaves the children born in
-// between (seen in this guest), cgroup.kill does not.
-TEST_F(Cgroup2Test, DeleteKillsAForkingContainerAtOnce) {
-  Bundle b({"sh", "-c",
-            "for i in 1 2 3 4; do sh -c 'while :; do sleep 1000 & done' & done; wait"});
+// Here a fork bomb held at pids.max keeps forking into every slot a killed task frees: a
+// list-then-kill never catches up (the cgroup stays busy and delete fails), cgroup.kill kills
+// the whole cgroup in the kernel, tasks forked meanwhile included.
+TEST_F(Cgroup2Test, DeleteKillsAForkBombAtOnce) {
+  Bundle b({"sh", "-c", "f() { f | f & }; f"});
   b.edit("c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']");
-  b.edit("c['linux']['resources'] = {'pids': {'limit': 3000}}");
+  b.edit("c['linux']['resources'] = {'pids': {'limit': 200}}");
   std::string cid = unique_id("v2-kill");
   ASSERT_EQ(m_hull({"run", "-d", "--bundle", b.dir(), cid}).exit_code, 0);
   std::string cg = "/sys/fs/cgroup/hull/" + cid;
-  ASSERT_TRUE(wait_for([&] { return std::atol(read_text(cg + "/pids.current").c_str()) > 100; },
-                       30s));
+  ASSERT_TRUE(wait_for([&] { return std::atol(read_text(cg + "/pids.current").c_str()) > 150; },
+                       60s));
   RunResult del = m_hull({"delete", "--force", cid}, 60s);
   EXPECT_EQ(del.exit_code, 0) << del.err;
   EXPECT_FALSE(exists(cg));
