@@ -140,7 +140,9 @@ TEST_F(Cgroup2Test, IoWeightAndReadThrottle) {
   Bundle b({"sleep", "1000"});
   b.edit("c['linux']['devices'] = [{'path': '/dev/vda', 'type': 'b', 'major': " + major +
          ", 'minor': " + minor + ", 'fileMode': 0o600, 'uid': 0, 'gid': 0}]");
-  b.edit("c['linux']['resources'] = {'blockIO': {'weight': 500, 'throttleReadBpsDevice': "
+  b.edit("c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}, "
+         "{'allow': True, 'type': 'b', 'major': " + major + ", 'minor': " + minor +
+         ", 'access': 'r'}], 'blockIO': {'weight': 500, 'throttleReadBpsDevice': "
          "[{'major': " + major + ", 'minor': " + minor + ", 'rate': 1048576}]}}");
   Running c(m_hull, b, unique_id("v2-io"));
   ASSERT_TRUE(c.ok()) << c.run().err;
