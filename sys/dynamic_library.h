@@ -29,7 +29,8 @@ class DynamicLibrary {
   // dlsym: the address of `symbol`, or an Unsupported error naming the library and symbol.
   base::Result<void*> symbol(const std::string& symbol) const;
 
-  // The symbol as a typed function pointer: `TRY(lib.function<decltype(&sd_bus_call)>("sd_bus_call"))`.
+  // The symbol as a typed function pointer:
+  // `TRY(lib.function<decltype(&sd_bus_call)>("sd_bus_call"))`.
   template <typename Fn>
   base::Result<Fn> function(const std::string& name) const {
     void* p = TRY(symbol(name));

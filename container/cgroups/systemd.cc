@@ -29,7 +29,8 @@ std::unique_ptr<Manager> fs_manager(const CgroupLayout& layout, const std::strin
   if (layout.mode() == Mode::V2)
     return internal::make_v2(Placement{join(*layout.unified, rel), *layout.unified});
   std::map<std::string, Placement> placements;
-  for (const auto& [controller, mp] : layout.v1) placements[controller] = Placement{join(mp, rel), mp};
+  for (const auto& [controller, mp] : layout.v1)
+    placements[controller] = Placement{join(mp, rel), mp};
   if (layout.unified) placements[""] = Placement{join(*layout.unified, rel), *layout.unified};
   return internal::make_v1(std::move(placements));
 }
@@ -64,18 +65,18 @@ bool needs_version(const Resources& r) {
 Result<std::unique_ptr<Manager>> Manager::create_systemd(const std::string& cgroups_path,
                                                          const std::string& id, bool rootless) {
   if (!is_running_systemd())
-    return fail(Error::unsupported(
-        "systemd not running on this host, cannot use systemd cgroups manager"));
+    return fail(
+        Error::unsupported("systemd not running on this host, cannot use systemd cgroups manager"));
   SystemdUnitName name = TRY(parse_systemd_cgroups_path(cgroups_path, id, rootless));
   std::string rel = TRY(systemd_unit_cgroup(name));
   CgroupLayout layout = TRY(detect_cgroup_layout());
   std::optional<SystemdBus> bus;
   if (rootless) {
     if (layout.mode() != Mode::V2)
-      return fail(Error::unsupported(
-          "the systemd cgroup driver needs cgroup v2 for a rootless container"));
-    // The user's manager runs below its own cgroup ("/user.slice/user-1000.slice/user@1000.service");
-    // its slices are relative to that.
+      return fail(
+          Error::unsupported("the systemd cgroup driver needs cgroup v2 for a rootless container"));
+    // The user's manager runs below its own cgroup
+    // ("/user.slice/user-1000.slice/user@1000.service"); its slices are relative to that.
     bus = TRY(SystemdBus::connect(SystemdBus::Instance::User));
     rel = TRY(bus->manager_property("ControlGroup")) + rel;
   }
@@ -92,8 +93,8 @@ std::unique_ptr<Manager> make_systemd(const SystemdScope& scope, std::unique_ptr
 
 Result<SystemdBus*> SystemdManager::bus() {
   if (!m_bus)
-    m_bus = TRY(SystemdBus::connect(m_user ? SystemdBus::Instance::User
-                                           : SystemdBus::Instance::System));
+    m_bus = TRY(
+        SystemdBus::connect(m_user ? SystemdBus::Instance::User : SystemdBus::Instance::System));
   return &*m_bus;
 }
 
@@ -119,8 +120,8 @@ Result<> SystemdManager::apply(pid_t pid) {
       {"TasksAccounting", true},
       {"DefaultDependencies", false},
   };
-  TRY(b->start_transient_unit(m_unit, props).map_error(
-      base::context("starting the systemd scope " + m_unit)));
+  TRY(b->start_transient_unit(m_unit, props)
+          .map_error(base::context("starting the systemd scope " + m_unit)));
   // systemd decides where the scope lives: trust /proc over the computed path, and run the
   // cgroupfs driver there.
   std::string expected = m_fs->paths().paths.begin()->second;
@@ -136,8 +137,8 @@ Result<> SystemdManager::apply(pid_t pid) {
   // v1: systemd made the scope in the hierarchies it manages; the cgroupfs driver makes it in
   // the others (freezer, net_cls, ...) and moves the process there too.
   if (!expected.ends_with(actual))
-    return fail(Error::invalid_state("systemd placed " + m_unit + " at " + actual +
-                                     ", not at " + expected));
+    return fail(Error::invalid_state("systemd placed " + m_unit + " at " + actual + ", not at " +
+                                     expected));
   return m_fs->apply(pid);
 }
 
@@ -145,7 +146,8 @@ Result<> SystemdManager::set(const Resources& r) {
   Resources adjusted = r;
   // Lowering memory.max below the usage would OOM-kill (and stop) the scope before the check
   // in the cgroupfs driver runs: check first, as runc does.
-  if (r.memory && r.memory->check_before_update.value_or(false) && r.memory->limit.value_or(0) > 0) {
+  if (r.memory && r.memory->check_before_update.value_or(false) &&
+      r.memory->limit.value_or(0) > 0) {
     Stats s = TRY(m_fs->stats());
     auto limit = static_cast<uint64_t>(*r.memory->limit);
     if (limit < s.memory.usage.usage)
@@ -155,12 +157,11 @@ Result<> SystemdManager::set(const Resources& r) {
   }
   SystemdBus* b = TRY(bus());
   int version = needs_version(r) ? TRY(b->version()) : INT32_MAX;
-  std::vector<UnitProperty> props =
-      TRY(mode() == Mode::V2 ? v2_unit_properties(adjusted, version)
-                             : v1_unit_properties(adjusted, version));
+  std::vector<UnitProperty> props = TRY(mode() == Mode::V2 ? v2_unit_properties(adjusted, version)
+                                                           : v1_unit_properties(adjusted, version));
   if (!props.empty())
-    TRY(b->set_unit_properties(m_unit, props).map_error(
-        base::context("setting the properties of " + m_unit)));
+    TRY(b->set_unit_properties(m_unit, props)
+            .map_error(base::context("setting the properties of " + m_unit)));
   return m_fs->set(adjusted);
 }
 

@@ -53,8 +53,7 @@ Result<const SdBus*> sd_bus_api() {
   if (!loaded.has_value())
     return fail(std::move(loaded).error().context(
         "the systemd cgroup driver needs libsystemd (Debian: libsystemd0)"));
-#define HULL_SD_BUS(field, symbol) \
-  api.field = TRY(loaded->function<decltype(&symbol)>(#symbol))
+#define HULL_SD_BUS(field, symbol) api.field = TRY(loaded->function<decltype(&symbol)>(#symbol))
   HULL_SD_BUS(open_system, sd_bus_open_system);
   HULL_SD_BUS(open_user, sd_bus_open_user);
   HULL_SD_BUS(flush_close_unref, sd_bus_flush_close_unref);
@@ -122,8 +121,8 @@ Error call_error(const std::string& method, const std::string& subject, int r,
   if (err.e.name == nullptr) return Error::from_errno(-r, method, subject);
   return Error::make(base::ErrorKind::Sys,
                      method + " " + subject + ": " +
-                         (err.e.message != nullptr ? err.e.message : "failed") + " (" +
-                         err.e.name + ")");
+                         (err.e.message != nullptr ? err.e.message : "failed") + " (" + err.e.name +
+                         ")");
 }
 
 Error build_error(const std::string& method, int r) {
@@ -149,7 +148,9 @@ int append_property(sd_bus_message* m, const UnitProperty& p) {
       r = a.append_basic(m, 't', &t);
       break;
     }
-    case 2: r = a.append_basic(m, 's', std::get<std::string>(p.value).c_str()); break;
+    case 2:
+      r = a.append_basic(m, 's', std::get<std::string>(p.value).c_str());
+      break;
     case 3: {
       const auto& v = std::get<std::vector<uint32_t>>(p.value);
       r = a.append_array(m, 'u', v.data(), v.size() * sizeof(uint32_t));
@@ -265,9 +266,11 @@ Result<SystemdBus> SystemdBus::connect(Instance which) {
   if (r < 0) {
     if (which == Instance::System)
       return fail(Error::from_errno(-r, "connecting to the D-Bus system bus"));
-    return fail(Error::from_errno(-r, "connecting to the D-Bus user session bus").context(
-        "rootless: is this user's systemd running with its D-Bus (dbus-user-session), and "
-        "XDG_RUNTIME_DIR or DBUS_SESSION_BUS_ADDRESS set?"));
+    return fail(
+        Error::from_errno(-r, "connecting to the D-Bus user session bus")
+            .context(
+                "rootless: is this user's systemd running with its D-Bus (dbus-user-session), and "
+                "XDG_RUNTIME_DIR or DBUS_SESSION_BUS_ADDRESS set?"));
   }
   impl->bus = Bus(bus);
   // JobRemoved tells when a job (a unit's start or stop) has finished, and how.

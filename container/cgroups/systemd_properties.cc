@@ -51,8 +51,8 @@ std::string_view trim(std::string_view s) {
 // CPUQuotaPerSecUSec (and CPUQuotaPeriodUSec): runc's addCPUQuota. systemd keeps the quota as
 // a per-second value in whole percent (10 ms steps), so a quota in between is rounded up, and
 // `quota` is updated for cgroupfs to hold the same value.
-void add_cpu_quota(std::vector<UnitProperty>& props, std::optional<int64_t>& quota,
-                   uint64_t period, int version) {
+void add_cpu_quota(std::vector<UnitProperty>& props, std::optional<int64_t>& quota, uint64_t period,
+                   int version) {
   if (period != 0 && version >= kCpuQuotaPeriodVersion)
     props.push_back({"CPUQuotaPeriodUSec", period});
   int64_t q = quota.value_or(0);
@@ -74,11 +74,11 @@ Result<> add_cpuset(std::vector<UnitProperty>& props, const std::string& cpus,
                     const std::string& mems, int version, const std::string& field) {
   if (version < kAllowedCpusVersion) return {};
   if (!cpus.empty())
-    props.push_back({"AllowedCPUs", TRY(cpu_list_to_mask(cpus).map_error(
-                                        base::context(field + ".cpus")))});
+    props.push_back(
+        {"AllowedCPUs", TRY(cpu_list_to_mask(cpus).map_error(base::context(field + ".cpus")))});
   if (!mems.empty())
-    props.push_back({"AllowedMemoryNodes", TRY(cpu_list_to_mask(mems).map_error(
-                                               base::context(field + ".mems")))});
+    props.push_back({"AllowedMemoryNodes",
+                     TRY(cpu_list_to_mask(mems).map_error(base::context(field + ".mems")))});
   return {};
 }
 
@@ -86,9 +86,11 @@ Result<> add_cpuset(std::vector<UnitProperty>& props, const std::string& cpus,
 // to cgroupfs.
 Result<> add_unified(std::vector<UnitProperty>& props, const std::map<std::string, std::string>& u,
                      int version) {
-  static const std::map<std::string, std::string> kMemory = {
-      {"memory.high", "MemoryHigh"}, {"memory.low", "MemoryLow"}, {"memory.min", "MemoryMin"},
-      {"memory.max", "MemoryMax"},   {"memory.swap.max", "MemorySwapMax"}};
+  static const std::map<std::string, std::string> kMemory = {{"memory.high", "MemoryHigh"},
+                                                             {"memory.low", "MemoryLow"},
+                                                             {"memory.min", "MemoryMin"},
+                                                             {"memory.max", "MemoryMax"},
+                                                             {"memory.swap.max", "MemorySwapMax"}};
   auto idle = u.find("cpu.idle");
   bool idle_set = idle != u.end() && trim(idle->second) == "1" && version >= kCpuIdleVersion;
   for (const auto& [key, raw] : u) {
@@ -138,7 +140,8 @@ base::Result<std::vector<uint8_t>> cpu_list_to_mask(const std::string& list) {
     size_t dash = item.find('-');
     std::string what = "CPU list \"" + list + "\"";
     uint64_t lo = TRY(parse_number(item.substr(0, dash), what));
-    uint64_t hi = dash == std::string_view::npos ? lo : TRY(parse_number(item.substr(dash + 1), what));
+    uint64_t hi =
+        dash == std::string_view::npos ? lo : TRY(parse_number(item.substr(dash + 1), what));
     if (hi < lo || hi > 8191)
       return fail(Error::invalid(what + ": \"" + std::string(item) + "\" is not a valid range"));
     for (uint64_t c = lo; c <= hi; ++c) set(c);
@@ -198,8 +201,8 @@ base::Result<std::vector<UnitProperty>> device_unit_properties(
     } else if (!e.minor) {
       path = group + std::to_string(*e.major);
     } else {
-      path = std::string(e.type == 'b' ? "/dev/block/" : "/dev/char/") +
-             std::to_string(*e.major) + ":" + std::to_string(*e.minor);
+      path = std::string(e.type == 'b' ? "/dev/block/" : "/dev/char/") + std::to_string(*e.major) +
+             ":" + std::to_string(*e.minor);
     }
     allow.emplace_back(path, e.access);
   }
@@ -226,13 +229,20 @@ base::Result<std::vector<UnitProperty>> v1_unit_properties(Resources& r, int ver
 
 const char* unit_property_signature(const UnitProperty::Value& v) {
   switch (v.index()) {
-    case 0: return "b";
-    case 1: return "t";
-    case 2: return "s";
-    case 3: return "au";
-    case 4: return "ay";
-    case 5: return "a(st)";
-    default: return "a(ss)";
+    case 0:
+      return "b";
+    case 1:
+      return "t";
+    case 2:
+      return "s";
+    case 3:
+      return "au";
+    case 4:
+      return "ay";
+    case 5:
+      return "a(st)";
+    default:
+      return "a(ss)";
   }
 }
 

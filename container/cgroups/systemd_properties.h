@@ -17,13 +17,13 @@ namespace hull::container::cgroups {
 
 // One D-Bus (sv) pair: the property name and its value with its D-Bus type.
 struct UnitProperty {
-  using Pairs = std::vector<std::pair<std::string, uint64_t>>;         // a(st)
+  using Pairs = std::vector<std::pair<std::string, uint64_t>>;           // a(st)
   using StringPairs = std::vector<std::pair<std::string, std::string>>;  // a(ss)
-  using Value = std::variant<bool,                   // b
-                             uint64_t,               // t
-                             std::string,            // s
-                             std::vector<uint32_t>,  // au
-                             std::vector<uint8_t>,   // ay
+  using Value = std::variant<bool,                                       // b
+                             uint64_t,                                   // t
+                             std::string,                                // s
+                             std::vector<uint32_t>,                      // au
+                             std::vector<uint8_t>,                       // ay
                              Pairs, StringPairs>;
   std::string name;
   Value value;

@@ -1,13 +1,14 @@
 // The systemd driver's pure parts: cgroupsPath -> unit and slice, slice expansion, resources ->
 // unit properties, versions. What systemd does with them is tested in the guest of tools/vm
 // (tests/systemd/systemd_test), which has systemd.
+#include "container/cgroups/systemd_unit.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "base/testing/matchers.h"
 #include "container/cgroups/systemd_bus.h"
 #include "container/cgroups/systemd_properties.h"
-#include "container/cgroups/systemd_unit.h"
 
 namespace hull::container::cgroups {
 
@@ -56,10 +57,10 @@ TEST(SystemdUnitTest, SlicePrefixNameAsRunc) {
   EXPECT_EQ(parse_systemd_cgroups_path("a.slice::x", "id", false).value_or(SystemdUnitName{}),
             (SystemdUnitName{"a.slice", "-x.scope"}));
   // kubelet's pod slices.
-  EXPECT_EQ(parse_systemd_cgroups_path("kubepods-besteffort-pod12.slice:cri-containerd:c1",
-                                       "id", false)
-                .value_or(SystemdUnitName{}),
-            (SystemdUnitName{"kubepods-besteffort-pod12.slice", "cri-containerd-c1.scope"}));
+  EXPECT_EQ(
+      parse_systemd_cgroups_path("kubepods-besteffort-pod12.slice:cri-containerd:c1", "id", false)
+          .value_or(SystemdUnitName{}),
+      (SystemdUnitName{"kubepods-besteffort-pod12.slice", "cri-containerd-c1.scope"}));
 }
 
 TEST(SystemdUnitTest, BadPathsAreRefusedWithRuncsWording) {
@@ -160,8 +161,8 @@ TEST(SystemdPropertiesTest, CpusetAndIdleNeedTheirSystemdVersion) {
 
 TEST(SystemdPropertiesTest, UnifiedKeysSystemdKnows) {
   Resources r;
-  r.unified = {{"memory.high", "1048576"}, {"memory.min", "max"}, {"pids.max", "0"},
-               {"cpu.max", "max 100000"}, {"cpu.weight", " 300\n"}, {"io.weight", "50"}};
+  r.unified = {{"memory.high", "1048576"}, {"memory.min", "max"},    {"pids.max", "0"},
+               {"cpu.max", "max 100000"},  {"cpu.weight", " 300\n"}, {"io.weight", "50"}};
   auto props = v2_unit_properties(r, 252);
   ASSERT_THAT(props, IsOk());
   // io.weight has no conversion here: cgroupfs gets it.
@@ -207,17 +208,17 @@ TEST(SystemdPropertiesTest, DeviceRulesAsStrictAllowList) {
   ASSERT_THAT(props, IsOk());
   EXPECT_THAT(*props, ElementsAre(UnitProperty{"DeviceAllow", UnitProperty::StringPairs{}},
                                   UnitProperty{"DevicePolicy", std::string("strict")},
-                                  UnitProperty{"DeviceAllow", UnitProperty::StringPairs{
-                                                                  {"/dev/char/1:3", "rw"},
-                                                                  {"block-254", "r"},
-                                                                  {"char-*", "m"}}}));
+                                  UnitProperty{"DeviceAllow",
+                                               UnitProperty::StringPairs{{"/dev/char/1:3", "rw"},
+                                                                         {"block-254", "r"},
+                                                                         {"char-*", "m"}}}));
   // Allow-all is "auto"; a deny list becomes a deny-all (cgroupfs holds the real rules).
   EXPECT_THAT(device_unit_properties({{true, "a", std::nullopt, std::nullopt, "rwm"}})
                   .value_or(std::vector<UnitProperty>{}),
               ElementsAre(UnitProperty{"DeviceAllow", UnitProperty::StringPairs{}},
                           UnitProperty{"DevicePolicy", std::string("auto")}));
-  EXPECT_THAT(device_unit_properties({{true, "a", std::nullopt, std::nullopt, "rwm"},
-                                      {false, "c", 1, 3, "w"}})
+  EXPECT_THAT(device_unit_properties(
+                  {{true, "a", std::nullopt, std::nullopt, "rwm"}, {false, "c", 1, 3, "w"}})
                   .value_or(std::vector<UnitProperty>{}),
               ElementsAre(UnitProperty{"DeviceAllow", UnitProperty::StringPairs{}},
                           UnitProperty{"DevicePolicy", std::string("strict")}));

@@ -2,14 +2,13 @@
 // hugetlb, ...), for real: the guest of tools/vm. Each limit is checked in the cgroup's files and,
 // where it can be, by what the container can no longer do; update changes each one.
 #include <fcntl.h>
-#include <poll.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <linux/magic.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <fstream>
@@ -43,8 +42,10 @@ std::string trimmed(std::string s) {
 // The value of `key` in a flat-keyed file ("oom_kill 1").
 long keyed(const std::string& text, const std::string& key) {
   size_t at = text.find(key + " ");
-  while (at != std::string::npos && at != 0 && text[at - 1] != '\n') at = text.find(key + " ", at + 1);
-  return at == std::string::npos ? -1 : std::strtol(text.c_str() + at + key.size() + 1, nullptr, 10);
+  while (at != std::string::npos && at != 0 && text[at - 1] != '\n')
+    at = text.find(key + " ", at + 1);
+  return at == std::string::npos ? -1
+                                 : std::strtol(text.c_str() + at + key.size() + 1, nullptr, 10);
 }
 
 // "254:0": the guest's disk, for io limits.
@@ -78,8 +79,8 @@ TEST_F(Cgroup2Test, OomKillIsCountedInMemoryEventsAndReportedByEvents) {
   std::string me = read_text(dir(c) + "/memory.events");
   EXPECT_GE(keyed(me, "oom_kill"), 1) << me;
   EXPECT_GE(keyed(me, "max"), 1) << me;
-  EXPECT_TRUE(wait_for([&] { return read_text(events).find("\"type\":\"oom\"") != std::string::npos; },
-                       30s))
+  EXPECT_TRUE(wait_for(
+      [&] { return read_text(events).find("\"type\":\"oom\"") != std::string::npos; }, 30s))
       << read_text(events);
   // Only the hog died: init runs on.
   EXPECT_EQ(c.status(), "running");
@@ -98,8 +99,9 @@ TEST_F(Cgroup2Test, OomKillIsCountedInMemoryEventsAndReportedByEvents) {
 // memory.high without swap stalls on reclaim.
 TEST_F(Cgroup2Test, MemoryPressureNotifierFiresFromPsi) {
   Bundle b({"sleep", "1000"});
-  b.edit("c['linux']['resources'] = {'memory': {'limit': 134217728}, "
-         "'unified': {'memory.high': '16777216'}}");
+  b.edit(
+      "c['linux']['resources'] = {'memory': {'limit': 134217728}, "
+      "'unified': {'memory.high': '16777216'}}");
   Running c(m_hull, b, unique_id("v2-psi"));
   ASSERT_TRUE(c.ok()) << c.run().err;
   EXPECT_EQ(trimmed(read_text(dir(c) + "/memory.high")), "16777216");
@@ -124,10 +126,9 @@ TEST_F(Cgroup2Test, CpuWeightAndQuotaThrottle) {
   EXPECT_EQ(trimmed(read_text(dir(c) + "/cpu.weight")), "20");
   EXPECT_EQ(trimmed(read_text(dir(c) + "/cpu.max")), "10000 100000");
   // Inside, through the container's cgroup namespace, the same files.
-  EXPECT_EQ(trimmed(m_hull({"exec", c.id(), "cat", "/sys/fs/cgroup/cpu.max"}).out),
-            "10000 100000");
-  EXPECT_TRUE(wait_for([&] { return keyed(read_text(dir(c) + "/cpu.stat"), "nr_throttled") > 2; },
-                       30s))
+  EXPECT_EQ(trimmed(m_hull({"exec", c.id(), "cat", "/sys/fs/cgroup/cpu.max"}).out), "10000 100000");
+  EXPECT_TRUE(
+      wait_for([&] { return keyed(read_text(dir(c) + "/cpu.stat"), "nr_throttled") > 2; }, 30s))
       << read_text(dir(c) + "/cpu.stat");
   RunResult stats = m_hull({"events", "--stats", c.id()});
   EXPECT_THAT(stats.out, HasSubstr("\"throttledPeriods\":"));
@@ -140,10 +141,13 @@ TEST_F(Cgroup2Test, IoWeightAndReadThrottle) {
   Bundle b({"sleep", "1000"});
   b.edit("c['linux']['devices'] = [{'path': '/dev/vda', 'type': 'b', 'major': " + major +
          ", 'minor': " + minor + ", 'fileMode': 0o600, 'uid': 0, 'gid': 0}]");
-  b.edit("c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}, "
-         "{'allow': True, 'type': 'b', 'major': " + major + ", 'minor': " + minor +
-         ", 'access': 'r'}], 'blockIO': {'weight': 500, 'throttleReadBpsDevice': "
-         "[{'major': " + major + ", 'minor': " + minor + ", 'rate': 1048576}]}}");
+  b.edit(
+      "c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}, "
+      "{'allow': True, 'type': 'b', 'major': " +
+      major + ", 'minor': " + minor +
+      ", 'access': 'r'}], 'blockIO': {'weight': 500, 'throttleReadBpsDevice': "
+      "[{'major': " +
+      major + ", 'minor': " + minor + ", 'rate': 1048576}]}}");
   Running c(m_hull, b, unique_id("v2-io"));
   ASSERT_TRUE(c.ok()) << c.run().err;
   std::string weight = read_text(dir(c) + "/io.weight");
@@ -152,8 +156,9 @@ TEST_F(Cgroup2Test, IoWeightAndReadThrottle) {
   EXPECT_THAT(read_text(dir(c) + "/io.max"), HasSubstr(devno + " rbps=1048576 wbps=max"));
   // 2 MiB read past the page cache at 1 MiB/s takes about 2 s.
   auto start = std::chrono::steady_clock::now();
-  RunResult dd = m_hull({"exec", c.id(), "dd", "if=/dev/vda", "of=/dev/null", "bs=256k",
-                         "count=8", "skip=2000", "iflag=direct"}, 60s);
+  RunResult dd = m_hull({"exec", c.id(), "dd", "if=/dev/vda", "of=/dev/null", "bs=256k", "count=8",
+                         "skip=2000", "iflag=direct"},
+                        60s);
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(dd.exit_code, 0) << dd.err;
   EXPECT_GE(took, 1200ms);
@@ -201,17 +206,19 @@ TEST_F(Cgroup2Test, DeviceFilterAllowsAndDeniesOpens) {
   std::string devno = disk_devno();
   std::string major = devno.substr(0, devno.find(':')), minor = devno.substr(devno.find(':') + 1);
   Bundle b({"sleep", "1000"});
-  b.edit("for k in ['bounding', 'effective', 'permitted']: "
-         "c['process']['capabilities'][k].append('CAP_MKNOD')");
+  b.edit(
+      "for k in ['bounding', 'effective', 'permitted']: "
+      "c['process']['capabilities'][k].append('CAP_MKNOD')");
   // Everything denied, then the guest's disk readable only (the defaults follow: null, zero...).
-  b.edit("c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}, "
-         "{'allow': True, 'type': 'b', 'major': " + major + ", 'minor': " + minor +
-         ", 'access': 'r'}]}");
+  b.edit(
+      "c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}, "
+      "{'allow': True, 'type': 'b', 'major': " +
+      major + ", 'minor': " + minor + ", 'access': 'r'}]}");
   Running c(m_hull, b, unique_id("v2-dev"));
   ASSERT_TRUE(c.ok()) << c.run().err;
   auto sh = [&](const std::string& script) { return m_hull({"exec", c.id(), "sh", "-c", script}); };
-  RunResult made = sh("mknod /dev/hull-disk b " + major + " " + minor +
-                      " && mknod /dev/hull-tty1 c 4 1");
+  RunResult made =
+      sh("mknod /dev/hull-disk b " + major + " " + minor + " && mknod /dev/hull-tty1 c 4 1");
   ASSERT_EQ(made.exit_code, 0) << made.err;
   RunResult read = sh("head -c 512 /dev/hull-disk | wc -c");
   EXPECT_EQ(read.exit_code, 0) << read.err;
@@ -230,7 +237,9 @@ TEST_F(Cgroup2Test, DeviceFilterAllowsAndDeniesOpens) {
 
 TEST_F(Cgroup2Test, FreezerStopsAndResumesTheContainer) {
   TempDir data;
-  Bundle b({"sh", "-c", "i=0; while :; do i=$((i+1)); echo $i >/data/c.tmp; mv /data/c.tmp /data/c; sleep 0.1; done"});
+  Bundle b({"sh", "-c",
+            "i=0; while :; do i=$((i+1)); echo $i >/data/c.tmp; mv /data/c.tmp /data/c; sleep 0.1; "
+            "done"});
   b.edit("c['mounts'].append({'destination': '/data', 'type': 'bind', 'source': '" + data.path() +
          "', 'options': ['rbind', 'rw']})");
   Running c(m_hull, b, unique_id("v2-freeze"));
@@ -261,8 +270,8 @@ TEST_F(Cgroup2Test, DeleteKillsAForkBombAtOnce) {
   std::string cid = unique_id("v2-kill");
   ASSERT_EQ(m_hull({"run", "-d", "--bundle", b.dir(), cid}).exit_code, 0);
   std::string cg = "/sys/fs/cgroup/hull/" + cid;
-  ASSERT_TRUE(wait_for([&] { return std::atol(read_text(cg + "/pids.current").c_str()) > 150; },
-                       60s));
+  ASSERT_TRUE(
+      wait_for([&] { return std::atol(read_text(cg + "/pids.current").c_str()) > 150; }, 60s));
   RunResult del = m_hull({"delete", "--force", cid}, 60s);
   EXPECT_EQ(del.exit_code, 0) << del.err;
   EXPECT_FALSE(exists(cg));
@@ -283,16 +292,19 @@ TEST_F(Cgroup2Test, CgroupNamespaceMakesTheContainersCgroupItsRoot) {
   EXPECT_THAT(m_hull({"exec", c.id(), "cat", "/sys/fs/cgroup/cgroup.procs"}).out, HasSubstr("1\n"));
   // Without the namespace the host's path shows.
   Bundle host({"sleep", "1000"});
-  host.edit("c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'cgroup']");
+  host.edit(
+      "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'cgroup']");
   Running h(m_hull, host, unique_id("v2-nocgns"));
   ASSERT_TRUE(h.ok()) << h.run().err;
-  EXPECT_EQ(trimmed(m_hull({"exec", h.id(), "cat", "/proc/self/cgroup"}).out), "0::/hull/" + h.id());
+  EXPECT_EQ(trimmed(m_hull({"exec", h.id(), "cat", "/proc/self/cgroup"}).out),
+            "0::/hull/" + h.id());
 }
 
 TEST_F(Cgroup2Test, UnifiedKeysAreWrittenAndBadOnesNamed) {
   Bundle b({"sleep", "1000"});
-  b.edit("c['linux']['resources'] = {'unified': {'memory.high': '52428800', 'pids.max': '77', "
-         "'cpu.weight.nice': '5', 'memory.oom.group': '1'}}");
+  b.edit(
+      "c['linux']['resources'] = {'unified': {'memory.high': '52428800', 'pids.max': '77', "
+      "'cpu.weight.nice': '5', 'memory.oom.group': '1'}}");
   Running c(m_hull, b, unique_id("v2-unified"));
   ASSERT_TRUE(c.ok()) << c.run().err;
   EXPECT_EQ(trimmed(read_text(dir(c) + "/memory.high")), "52428800");
@@ -317,15 +329,17 @@ TEST_F(Cgroup2Test, UpdateChangesEveryController) {
   ASSERT_TRUE(c.ok()) << c.run().err;
   TempDir tmp;
   std::string res = tmp.path() + "/resources.json";
-  std::ofstream(res) << "{\"memory\": {\"limit\": 104857600, \"reservation\": 52428800, "
-                        "\"swap\": 209715200},"
-                        " \"cpu\": {\"shares\": 1024, \"quota\": 30000, \"period\": 100000, "
-                        "\"cpus\": \"0\", \"mems\": \"0\"},"
-                        " \"pids\": {\"limit\": 64},"
-                        " \"blockIO\": {\"weight\": 200, \"throttleWriteBpsDevice\": [{\"major\": " +
-                            major + ", \"minor\": " + minor + ", \"rate\": 2097152}]},"
-                        " \"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 8388608}],"
-                        " \"unified\": {\"memory.high\": \"94371840\"}}";
+  std::ofstream(res)
+      << "{\"memory\": {\"limit\": 104857600, \"reservation\": 52428800, "
+         "\"swap\": 209715200},"
+         " \"cpu\": {\"shares\": 1024, \"quota\": 30000, \"period\": 100000, "
+         "\"cpus\": \"0\", \"mems\": \"0\"},"
+         " \"pids\": {\"limit\": 64},"
+         " \"blockIO\": {\"weight\": 200, \"throttleWriteBpsDevice\": [{\"major\": " +
+             major + ", \"minor\": " + minor +
+             ", \"rate\": 2097152}]},"
+             " \"hugepageLimits\": [{\"pageSize\": \"2MB\", \"limit\": 8388608}],"
+             " \"unified\": {\"memory.high\": \"94371840\"}}";
   RunResult up = m_hull({"update", "--resources", res, c.id()});
   ASSERT_EQ(up.exit_code, 0) << up.err;
   std::string d = dir(c);
@@ -338,8 +352,8 @@ TEST_F(Cgroup2Test, UpdateChangesEveryController) {
   EXPECT_EQ(trimmed(read_text(d + "/cpuset.cpus")), "0");
   EXPECT_EQ(trimmed(read_text(d + "/cpuset.mems")), "0");
   EXPECT_EQ(trimmed(read_text(d + "/pids.max")), "64");
-  std::string weight = exists(d + "/io.bfq.weight") ? read_text(d + "/io.bfq.weight")
-                                                    : read_text(d + "/io.weight");
+  std::string weight =
+      exists(d + "/io.bfq.weight") ? read_text(d + "/io.bfq.weight") : read_text(d + "/io.weight");
   EXPECT_THAT(weight, ::testing::AnyOf(HasSubstr("default 1920"), HasSubstr("default 200")));
   EXPECT_THAT(read_text(d + "/io.max"), HasSubstr(devno + " rbps=max wbps=2097152"));
   EXPECT_EQ(trimmed(read_text(d + "/hugetlb.2MB.max")), "8388608");

@@ -64,7 +64,8 @@ TEST_F(NoSystemdTest, ExistingContainersIgnoreTheFlag) {
   Bundle b({"/bin/sleep", "1000"});
   std::string cid = id("nosd-existing");
   ASSERT_EQ(m_hull({"run", "-d", "--bundle", b.dir(), cid}).exit_code, 0);
-  RunResult st = run_command({hull_binary(), "--systemd-cgroup", "--root", m_hull.root(), "state", cid});
+  RunResult st =
+      run_command({hull_binary(), "--systemd-cgroup", "--root", m_hull.root(), "state", cid});
   EXPECT_EQ(st.exit_code, 0) << st.err;
   EXPECT_THAT(st.out, HasSubstr("\"status\": \"running\""));
   RunResult del = run_command(

@@ -4,8 +4,8 @@
 // through it; Debian's runc with --systemd-cgroup in the same guest is the reference.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <linux/magic.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -88,12 +88,14 @@ class SystemdTest : public ::testing::Test {
   // the scope's settings; /dev/null can.
   void device_rules_hold_across_daemon_reload(const std::string& name) {
     Bundle b({"/bin/sleep", "1000"});
-    b.edit("for k in ['bounding', 'effective', 'permitted']: "
-           "c['process']['capabilities'][k].append('CAP_MKNOD')");
+    b.edit(
+        "for k in ['bounding', 'effective', 'permitted']: "
+        "c['process']['capabilities'][k].append('CAP_MKNOD')");
     std::string cid = id(name);
     ASSERT_GT(run(b, cid), 0);
     auto tty = [&] {
-      return hull({"exec", cid, "sh", "-c", "[ -e /dev/x ] || mknod /dev/x c 4 1; head -c 0 /dev/x"});
+      return hull(
+          {"exec", cid, "sh", "-c", "[ -e /dev/x ] || mknod /dev/x c 4 1; head -c 0 /dev/x"});
     };
     EXPECT_THAT(tty().err, HasSubstr("Operation not permitted"));
     ASSERT_EQ(run_command({"/usr/bin/systemctl", "daemon-reload"}, 60s).exit_code, 0);
@@ -172,8 +174,11 @@ TEST_F(SystemdTest, AnExitedContainerIsDeletedCleanly) {
   Bundle b({"/bin/true"});
   std::string cid = id("sd-exited");
   ASSERT_EQ(hull({"run", "-d", "--bundle", b.dir(), cid}).exit_code, 0);
-  EXPECT_TRUE(wait_for([&] { return hull({"state", cid}).out.find("stopped") != std::string::npos; },
-                       30s));
+  EXPECT_TRUE(wait_for(
+      [&] {
+        return hull({"state", cid}).out.find("stopped") != std::string::npos;
+      },
+      30s));
   RunResult del = hull({"delete", cid});
   EXPECT_EQ(del.exit_code, 0) << del.err;
   std::string unit = "hull-" + cid + ".scope";
@@ -233,8 +238,10 @@ TEST_F(SystemdTest, PodSliceHoldsTheScope) {
   EXPECT_EQ(trimmed(read_text("/proc/" + std::to_string(pid) + "/cgroup")),
             "0::" + slice_path + "/" + unit);
   // A pod-wide limit set on the slice (as kubelet does) is the container's ceiling.
-  ASSERT_EQ(run_command({"/usr/bin/systemctl", "set-property", "--runtime", slice,
-                         "TasksMax=5"}, 60s).exit_code, 0);
+  ASSERT_EQ(
+      run_command({"/usr/bin/systemctl", "set-property", "--runtime", slice, "TasksMax=5"}, 60s)
+          .exit_code,
+      0);
   EXPECT_EQ(trimmed(read_text("/sys/fs/cgroup" + slice_path + "/pids.max")), "5");
   RunResult fork = hull({"exec", cid, "sh", "-c", "for i in 1 2 3 4 5 6; do sleep 100 & done"});
   EXPECT_THAT(fork.err + fork.out, HasSubstr("can't fork"));
@@ -282,7 +289,8 @@ TEST_F(SystemdTest, OomKillEndsTheContainerAsWithRunc) {
   TempDir runc_root;
   std::string rid = unique_id("sd-oom-runc");
   RunResult rr = run_command({"/usr/sbin/runc", "--systemd-cgroup", "--root", runc_root.path(),
-                              "run", "--bundle", b.dir(), rid}, 120s);
+                              "run", "--bundle", b.dir(), rid},
+                             120s);
   EXPECT_EQ(rr.exit_code, 137) << rr.err;
   (void)run_command({"/usr/sbin/runc", "--root", runc_root.path(), "delete", "--force", rid});
 }
@@ -310,8 +318,8 @@ TEST_F(SystemdTest, CheckpointAndRestoreIntoANewScope) {
   ASSERT_EQ(ck.exit_code, 0) << ck.err;
   EXPECT_EQ(unit_property(unit, "LoadState"), "not-found");
   long at_checkpoint = std::atol(read_text(counter).c_str());
-  RunResult rs = hull({"--criu", criu, "restore", "-d", "--image-path", img, "--bundle", b.dir(),
-                       cid}, 180s);
+  RunResult rs =
+      hull({"--criu", criu, "restore", "-d", "--image-path", img, "--bundle", b.dir(), cid}, 180s);
   ASSERT_EQ(rs.exit_code, 0) << rs.err;
   EXPECT_EQ(unit_property(unit, "ActiveState"), "active");
   EXPECT_EQ(unit_property(unit, "MemoryMax"), "67108864");
@@ -333,12 +341,13 @@ TEST_F(SystemdTest, RuncMakesTheSameScope) {
   TempDir runc_root;
   std::string rid = unique_id("sd-ref-runc");
   RunResult rr = run_command({"/usr/sbin/runc", "--systemd-cgroup", "--root", runc_root.path(),
-                              "run", "-d", "--bundle", b.dir(), rid}, 120s);
+                              "run", "-d", "--bundle", b.dir(), rid},
+                             120s);
   ASSERT_EQ(rr.exit_code, 0) << rr.err;
   std::string ours = "hull-" + cid + ".scope", theirs = "runc-" + rid + ".scope";
   for (const char* p : {"Slice", "Delegate", "MemoryMax", "TasksMax", "CPUWeight",
-                        "CPUQuotaPerSecUSec", "MemoryAccounting", "CPUAccounting",
-                        "IOAccounting", "TasksAccounting", "DefaultDependencies"})
+                        "CPUQuotaPerSecUSec", "MemoryAccounting", "CPUAccounting", "IOAccounting",
+                        "TasksAccounting", "DefaultDependencies"})
     EXPECT_EQ(unit_property(ours, p), unit_property(theirs, p)) << p;
   (void)run_command({"/usr/sbin/runc", "--root", runc_root.path(), "delete", "--force", rid}, 60s);
 }
@@ -421,7 +430,8 @@ TEST_F(SystemdHybridTest, RuncMakesTheSameScope) {
   TempDir runc_root;
   std::string rid = unique_id("sdh-ref-runc");
   RunResult rr = run_command({"/usr/sbin/runc", "--systemd-cgroup", "--root", runc_root.path(),
-                              "run", "-d", "--bundle", b.dir(), rid}, 120s);
+                              "run", "-d", "--bundle", b.dir(), rid},
+                             120s);
   ASSERT_EQ(rr.exit_code, 0) << rr.err;
   std::string ours = "hull-" + cid + ".scope", theirs = "runc-" + rid + ".scope";
   for (const char* p : {"Slice", "Delegate", "MemoryLimit", "TasksMax", "CPUShares",

@@ -64,7 +64,8 @@ t_end() {
 junit_finish() {
   {
     echo '<?xml version="1.0" encoding="UTF-8"?>'
-    echo "<testsuites><testsuite name=\"$JUNIT_SUITE\" tests=\"${#_junit_cases[@]}\" failures=\"$_junit_failed_cases\">"
+    echo "<testsuites><testsuite name=\"$JUNIT_SUITE\" tests=\"${#_junit_cases[@]}\"" \
+      "failures=\"$_junit_failed_cases\">"
     printf '%s\n' "${_junit_cases[@]}"
     echo "</testsuite></testsuites>"
   } >"${HULL_JUNIT:?HULL_JUNIT is not set}"

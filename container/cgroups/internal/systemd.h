@@ -21,7 +21,10 @@ class SystemdManager final : public Manager {
   // where only the unit is needed); `fs`: the cgroupfs driver on the scope's directories.
   SystemdManager(std::string unit, std::string slice, bool user, std::unique_ptr<Manager> fs,
                  std::optional<SystemdBus> bus)
-      : m_unit(std::move(unit)), m_slice(std::move(slice)), m_user(user), m_fs(std::move(fs)),
+      : m_unit(std::move(unit)),
+        m_slice(std::move(slice)),
+        m_user(user),
+        m_fs(std::move(fs)),
         m_bus(std::move(bus)) {}
 
   Mode mode() const override { return m_fs->mode(); }
