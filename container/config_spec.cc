@@ -7,6 +7,7 @@
 
 #include "base/json_writer.h"
 #include "container/config.h"
+#include "sys/security.h"
 
 namespace hull::container {
 
@@ -84,7 +85,7 @@ void linux_section(JsonWriter& w, bool rootless) {
   w.key("linux").begin_object();
   if (rootless) {
     // geteuid/getegid cannot fail. Only the caller's own ids may be mapped without privilege.
-    id_mapping(w, "uidMappings", static_cast<uint32_t>(::geteuid()));
+    id_mapping(w, "uidMappings", static_cast<uint32_t>(sys::euid()));
     id_mapping(w, "gidMappings", static_cast<uint32_t>(::getegid()));
   } else {
     w.key("resources").begin_object().key("devices").begin_array().begin_object();

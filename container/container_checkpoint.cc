@@ -114,10 +114,8 @@ Result<> Container::checkpoint(const CheckpointOptions& opts) {
   if (opts.lazy_pages && TRY(criu.check_feature("lazy_pages")) == criu::FeatureStatus::Missing)
     return fail(Error::unsupported("--lazy-pages: criu or this kernel lacks userfaultfd support"));
   if (opts.status_fd >= 0) {
-    int flags = ::fcntl(opts.status_fd, F_GETFL);
-    if (flags < 0)
-      return fail(Error::from_errno(errno, "fcntl(F_GETFL)",
-                                    fmt::format("--status-fd {}", opts.status_fd)));
+    int flags = TRY(sys::file_status_flags(sys::FdRef(opts.status_fd),
+                                           fmt::format("--status-fd {}", opts.status_fd)));
     if ((flags & O_ACCMODE) == O_RDONLY)
       return fail(Error::invalid(
           fmt::format("invalid --status-fd argument {}: not writable", opts.status_fd)));

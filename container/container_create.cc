@@ -26,6 +26,7 @@
 #include "container/prepare.h"
 #include "container/security/seccomp.h"
 #include "container/state_dir.h"
+#include "sys/security.h"
 #include "sys/file.h"
 #include "sys/socket.h"
 
@@ -107,7 +108,7 @@ Result<Container> Container::create(Bundle bundle, const CreateOptions& opts) {
   if (!cfg.process) return fail(Error::invalid(bundle.config_path + ": .process: required to create a container"));
   static const Linux kNoLinux;
   const Linux& lx = cfg.linux ? *cfg.linux : kNoLinux;
-  const bool rootless = ::geteuid() != 0;
+  const bool rootless = sys::euid() != 0;
   NamespacePlan ns = TRY(plan_namespaces(cfg, rootless).map_error(in_config));
   TRY(check_idmapped_mounts(cfg, ns.new_userns, rootless).map_error(in_config));
   PreparedProcess prepared = TRY(prepare_process(cfg, *cfg.process).map_error(in_config));

@@ -18,6 +18,7 @@
 #include "container/prepare.h"
 #include "container/security/seccomp.h"
 #include "nsexec/bootstrap.h"
+#include "sys/security.h"
 #include "sys/affinity.h"
 #include "sys/file.h"
 #include "sys/ns.h"
@@ -49,7 +50,7 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
   // them through init's pidfd, and an ordinary user joins the user namespace with them (it holds
   // privilege over them only inside it, as runc's nsexec does). The process joins the rest.
   uint64_t helper_flags = flags & (CLONE_NEWPID | CLONE_NEWTIME);
-  if ((flags & CLONE_NEWUSER) && helper_flags != 0 && ::geteuid() != 0) helper_flags |= CLONE_NEWUSER;
+  if ((flags & CLONE_NEWUSER) && helper_flags != 0 && sys::euid() != 0) helper_flags |= CLONE_NEWUSER;
   uint64_t child_flags = flags & ~helper_flags;
 
   UniqueFd console;

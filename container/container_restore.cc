@@ -23,6 +23,7 @@
 #include "container/namespaces.h"
 #include "container/rootfs_path.h"
 #include "criu/criu.h"
+#include "sys/security.h"
 #include "sys/file.h"
 #include "sys/mount.h"
 #include "sys/socket.h"
@@ -207,7 +208,7 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
   sys::FdRef dir_fd = state_dir.fd();
 
   auto cg = TRY(opts.systemd_cgroup
-                    ? cgroups::Manager::create_systemd(lx.cgroups_path, opts.id, ::geteuid() != 0)
+                    ? cgroups::Manager::create_systemd(lx.cgroups_path, opts.id, sys::euid() != 0)
                     : cgroups::Manager::create(lx.cgroups_path, opts.id));
   TRY(cgroups::check_not_frozen(*cg));
   Cleanup remove_cgroup([&] {
@@ -288,7 +289,7 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
   st.rootfs = rootfs;
   st.config_json = b.config_json;
   st.annotations = config->annotations;
-  st.rootless = ::geteuid() != 0;
+  st.rootless = sys::euid() != 0;
   for (const auto& ns : lx.namespaces)
     st.created_userns |= ns.type == NamespaceType::User && ns.path.empty();
   st.external_descriptors = descriptors;

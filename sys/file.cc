@@ -59,6 +59,12 @@ Result<std::string> read_all(FdRef fd, const std::string& what) {
   }
 }
 
+Result<int> file_status_flags(FdRef fd, const std::string& what) {
+  int flags = ::fcntl(fd.get(), F_GETFL);
+  if (flags < 0) return fail(Error::from_errno(errno, "fcntl F_GETFL", what));
+  return flags;
+}
+
 Result<UniqueFd> dup_cloexec(FdRef fd) {
   int out = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3);
   if (out < 0) return fail(Error::from_errno(errno, "fcntl F_DUPFD_CLOEXEC", fmt::format("fd {}", fd.get())));

@@ -29,6 +29,8 @@ Result<UniqueFd> openat2(FdRef dir, const std::string& path, uint64_t flags, uin
 
 // Reads until EOF / writes everything, retrying EINTR and short transfers.
 Result<std::string> read_all(FdRef fd, const std::string& what);
+// fcntl(F_GETFL): the file status flags and access mode of an open file.
+Result<int> file_status_flags(FdRef fd, const std::string& what);
 // A CLOEXEC duplicate of `fd` numbered 3 or above (fcntl F_DUPFD_CLOEXEC): never on a stdio slot.
 Result<UniqueFd> dup_cloexec(FdRef fd);
 // realpath(3): absolute, every symlink resolved, the file must exist.

@@ -7,6 +7,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -15,6 +16,15 @@
 #include <string>
 
 namespace hull::sys {
+
+uid_t euid() { return ::geteuid(); }
+
+mode_t umask(mode_t mask) { return ::umask(mask); }
+
+Result<> setsid() {
+  if (::setsid() < 0) return base::fail(base::Error::from_errno(errno, "setsid"));
+  return {};
+}
 
 using base::Error;
 using base::fail;

@@ -54,6 +54,13 @@ Result<> set_keepcaps(bool on);
 // prctl(PR_SET_NO_NEW_PRIVS, 1).
 Result<> set_no_new_privs();
 
+// geteuid(2): whether hull runs with privilege (0) or rootless.
+uid_t euid();
+// umask(2): sets the mask, returns the previous one (it cannot fail).
+mode_t umask(mode_t mask);
+// setsid(2): a new session with the caller as its leader.
+Result<> setsid();
+
 // Raw setgroups(2), setresgid(2) (real = effective = saved = gid), setresuid(2) likewise.
 // EINVAL from setresuid/setresgid in a user namespace means the id is not mapped.
 Result<> setgroups(std::span<const gid_t> gids);

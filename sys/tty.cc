@@ -41,6 +41,18 @@ Result<> copy_window_size(FdRef from, FdRef to) {
   return {};
 }
 
+RawTerminal::RawTerminal(FdRef fd) : m_fd(fd.get()) {
+  if (::isatty(m_fd) && ::tcgetattr(m_fd, &m_saved) == 0) {
+    struct termios raw = m_saved;
+    ::cfmakeraw(&raw);
+    m_active = ::tcsetattr(m_fd, TCSANOW, &raw) == 0;
+  }
+}
+
+RawTerminal::~RawTerminal() {
+  if (m_active) ::tcsetattr(m_fd, TCSANOW, &m_saved);
+}
+
 Result<> dup2(FdRef from, int to) {
   if (::dup2(from.get(), to) < 0) return fail(Error::from_errno(errno, "dup2", fmt::format("fd {}", to)));
   return {};

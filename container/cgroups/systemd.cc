@@ -19,8 +19,8 @@ namespace {
 
 // sd_booted(3): systemd is PID 1 when /run/systemd/system is a directory.
 bool is_running_systemd() {
-  struct stat st;
-  return ::lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
+  auto st = sys::fstatat(AT_FDCWD, "/run/systemd/system", AT_SYMLINK_NOFOLLOW);
+  return st.has_value() && S_ISDIR(st->st_mode);
 }
 
 // The cgroupfs driver on the scope's directories: `rel` below each hierarchy.

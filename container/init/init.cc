@@ -69,7 +69,7 @@ Result<> run_init(InitContext& ctx) {
   // runs hull's code; exec resets this for the user process. A non-dumpable process's
   // /proc/<pid> files belong to root, so an unprivileged parent could no longer write our
   // setgroups/uid_map/gid_map: then wait until the bootstrap message says they are written.
-  bool early = ::geteuid() == 0;
+  bool early = sys::euid() == 0;
   if (early) TRY(sys::prctl(PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE"));
   std::string raw = TRY(receive_bootstrap(ctx));
   if (!early) TRY(sys::prctl(PR_SET_DUMPABLE, 0, "PR_SET_DUMPABLE"));

@@ -156,7 +156,7 @@ Result<> setup_process_and_exec(InitContext& ctx) {
     ctx.console_slave.reset();
   } else if (!ctx.is_exec()) {
     // The container's session, as runc gives it; its stdio stays the caller's.
-    (void)::setsid();
+    (void)sys::setsid();
   }
   TRY(chown_stdio(p.uid));
 
@@ -172,7 +172,7 @@ Result<> setup_process_and_exec(InitContext& ctx) {
   bool can_setgroups = !ctx.setgroups_denied;
   TRY(security::switch_user_keep_caps(p.uid, p.gid, groups, pp.caps, pp.last_cap, can_setgroups));
   TRY(security::apply_no_new_privileges(p.no_new_privileges));
-  ::umask(static_cast<mode_t>(p.umask.value_or(022)));
+  sys::umask(static_cast<mode_t>(p.umask.value_or(022)));
   // With no_new_privs, as late as possible but before `ready`: a notify listener must reach the
   // parent, and startContainer hooks run under the filter, as with runc.
   if (pp.seccomp && p.no_new_privileges) TRY(load_seccomp_and_report(ctx));

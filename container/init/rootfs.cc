@@ -14,6 +14,7 @@
 #include "container/mount_options.h"
 #include "container/mount_table.h"
 #include "container/rootfs_path.h"
+#include "sys/security.h"
 #include "sys/file.h"
 #include "sys/mount.h"
 #include "sys/ns.h"
@@ -189,10 +190,10 @@ Result<> create_device(InitContext& ctx, FdRef root, const Device& d) {
   mode_t mode = d.file_mode.value_or(0666) & 07777;
   // mknod applies the umask: without clearing it /dev/null would be 0644 and unwritable for a
   // non-root process (runc clears it the same way).
-  mode_t old_umask = ::umask(0);
+  mode_t old_umask = sys::umask(0);
   auto made = sys::mknodat(dir_rw, name, type | mode,
                            makedev(static_cast<unsigned>(d.major), static_cast<unsigned>(d.minor)));
-  ::umask(old_umask);
+  sys::umask(old_umask);
   TRY(std::move(made));
   TRY(sys::fchownat(dir_rw, name, d.uid.value_or(0), d.gid.value_or(0), AT_SYMLINK_NOFOLLOW));
   return {};
