@@ -11,17 +11,17 @@
 
 namespace hull::container {
 
-namespace json = base::json;
-using detail::JsonObject;
-using detail::path_error;
+namespace detail {
 
 namespace {
 
 // The spec promises compatibility within a major version, so every 1.x parses.
-Result<> check_version(const std::string& version, const std::string& path) {
+Result<> check_version(const Config& c, const JsonObject& o) {
+  const std::string& version = c.oci_version;
   size_t dot = version.find('.');
   std::string_view major = std::string_view(version).substr(0, dot);
   bool numeric = !major.empty() && major.find_first_not_of("0123456789") == std::string::npos;
+  std::string path = o.path_of("ociVersion");
   if (dot == std::string::npos || !numeric) {
     return base::fail(path_error(path, fmt::format("invalid version \"{}\"", version)));
   }
@@ -32,212 +32,187 @@ Result<> check_version(const std::string& version, const std::string& path) {
   return {};
 }
 
-Result<User> parse_user(const JsonObject& o) {
-  User u;
-  TRY(o.get("uid", u.uid));
-  TRY(o.get("gid", u.gid));
-  TRY(o.get("umask", u.umask));
-  auto each_additional_gids = [&](json::Value e, const std::string& p) -> Result<> {
-    u.additional_gids.push_back(TRY(detail::to_int<uint32_t>(e, p)));
+Result<> check_cwd(const Process& p, const JsonObject& o) {
+  if (!p.cwd.empty() && p.cwd[0] == '/') return {};
+  return base::fail(
+      path_error(o.path_of("cwd"), fmt::format("must be an absolute path, got \"{}\"", p.cwd)));
+}
+
+Result<> check_io_class(const IoPriority& io, const JsonObject& o) {
+  if (io.io_class == "IOPRIO_CLASS_RT" || io.io_class == "IOPRIO_CLASS_BE" ||
+      io.io_class == "IOPRIO_CLASS_IDLE") {
     return {};
-  };
-  TRY(o.each("additionalGids", each_additional_gids));
-  TRY(o.get("username", u.username));
-  return u;
-}
-
-Result<Capabilities> parse_capabilities(const JsonObject& o) {
-  Capabilities c;
-  TRY(o.get("bounding", c.bounding));
-  TRY(o.get("effective", c.effective));
-  TRY(o.get("inheritable", c.inheritable));
-  TRY(o.get("permitted", c.permitted));
-  TRY(o.get("ambient", c.ambient));
-  return c;
-}
-
-Result<std::vector<Rlimit>> parse_rlimits(const JsonObject& o) {
-  std::vector<Rlimit> out;
-  std::set<std::string> seen;
-  auto each_rlimits = [&](json::Value e, const std::string& p) -> Result<> {
-    auto r = TRY(JsonObject::from(e, p));
-    Rlimit l;
-    TRY(r.require("type"));
-    TRY(r.get("type", l.type));
-    TRY(r.get("hard", l.hard));
-    TRY(r.get("soft", l.soft));
-    if (!seen.insert(l.type).second) {
-      return base::fail(path_error(p, fmt::format("duplicate rlimit \"{}\"", l.type)));
-    }
-    out.push_back(std::move(l));
-    return {};
-  };
-  TRY(o.each("rlimits", each_rlimits));
-  return out;
-}
-
-Result<Scheduler> parse_scheduler(const JsonObject& o) {
-  Scheduler s;
-  TRY(o.require("policy"));
-  TRY(o.get("policy", s.policy));
-  TRY(o.get("nice", s.nice));
-  TRY(o.get("priority", s.priority));
-  TRY(o.get("flags", s.flags));
-  TRY(o.get("runtime", s.runtime));
-  TRY(o.get("deadline", s.deadline));
-  TRY(o.get("period", s.period));
-  return s;
-}
-
-Result<IoPriority> parse_io_priority(const JsonObject& o) {
-  IoPriority io;
-  TRY(o.require("class"));
-  TRY(o.get("class", io.io_class));
-  if (io.io_class != "IOPRIO_CLASS_RT" && io.io_class != "IOPRIO_CLASS_BE" &&
-      io.io_class != "IOPRIO_CLASS_IDLE") {
-    return base::fail(
-        path_error(o.path_of("class"), fmt::format("unknown I/O priority class \"{}\"", io.io_class)));
   }
-  TRY(o.get("priority", io.priority));
-  return io;
+  return base::fail(path_error(o.path_of("class"),
+                               fmt::format("unknown I/O priority class \"{}\"", io.io_class)));
 }
 
-Result<std::vector<Hook>> parse_hook_list(const JsonObject& o, std::string_view key) {
-  std::vector<Hook> out;
-  auto each_item = [&](json::Value e, const std::string& p) -> Result<> {
-    auto h = TRY(JsonObject::from(e, p));
-    Hook hook;
-    TRY(h.require("path"));
-    TRY(h.get("path", hook.path));
-    TRY(h.get("args", hook.args));
-    TRY(h.get("env", hook.env));
-    TRY(h.get("timeout", hook.timeout));
-    if (hook.timeout && *hook.timeout <= 0) {
-      return base::fail(path_error(h.path_of("timeout"),
-                                   fmt::format("must be positive, got {}", *hook.timeout)));
-    }
-    out.push_back(std::move(hook));
-    return {};
-  };
-  TRY(o.each(key, each_item));
-  return out;
+Result<> check_hook_timeout(const Hook& hook, const JsonObject& o) {
+  if (!hook.timeout || *hook.timeout > 0) return {};
+  return base::fail(
+      path_error(o.path_of("timeout"), fmt::format("must be positive, got {}", *hook.timeout)));
 }
 
-Result<Hooks> parse_hooks(const JsonObject& o) {
-  Hooks h;
-  h.prestart = TRY(parse_hook_list(o, "prestart"));
-  h.create_runtime = TRY(parse_hook_list(o, "createRuntime"));
-  h.create_container = TRY(parse_hook_list(o, "createContainer"));
-  h.start_container = TRY(parse_hook_list(o, "startContainer"));
-  h.poststart = TRY(parse_hook_list(o, "poststart"));
-  h.poststop = TRY(parse_hook_list(o, "poststop"));
-  return h;
-}
-
-Result<std::vector<Mount>> parse_mounts(const JsonObject& o) {
-  std::vector<Mount> out;
-  auto each_mounts = [&](json::Value e, const std::string& p) -> Result<> {
-    auto m = TRY(JsonObject::from(e, p));
-    Mount mount;
-    TRY(m.require("destination"));
-    TRY(m.get("destination", mount.destination));
-    if (mount.destination.empty()) {
-      return base::fail(path_error(m.path_of("destination"), "must not be empty"));
-    }
-    TRY(m.get("type", mount.type));
-    TRY(m.get("source", mount.source));
-    TRY(m.get("options", mount.options));
-    mount.uid_mappings = TRY(detail::parse_id_mappings(m, "uidMappings"));
-    mount.gid_mappings = TRY(detail::parse_id_mappings(m, "gidMappings"));
-    out.push_back(std::move(mount));
-    return {};
-  };
-  TRY(o.each("mounts", each_mounts));
-  return out;
-}
-
-Result<Config> parse_config_object(const JsonObject& o) {
-  Config c;
-  TRY(o.require("ociVersion"));
-  TRY(o.get("ociVersion", c.oci_version));
-  TRY(check_version(c.oci_version, o.path_of("ociVersion")));
-  if (auto r = TRY(o.object("root"))) {
-    Root root;
-    TRY(r->require("path"));
-    TRY(r->get("path", root.path));
-    if (root.path.empty()) return base::fail(path_error(r->path_of("path"), "must not be empty"));
-    TRY(r->get("readonly", root.readonly));
-    c.root = std::move(root);
-  }
-  c.mounts = TRY(parse_mounts(o));
-  if (auto p = TRY(o.object("process"))) c.process = TRY(detail::parse_process_object(*p));
-  TRY(o.get("hostname", c.hostname));
-  TRY(o.get("domainname", c.domainname));
-  if (auto h = TRY(o.object("hooks"))) c.hooks = TRY(parse_hooks(*h));
-  TRY(o.get("annotations", c.annotations));
-  if (auto l = TRY(o.object("linux"))) c.linux = TRY(detail::parse_linux_object(*l));
-  return c;
+// The kernel's range for /proc/self/oom_score_adj.
+Result<> read_oom_score_adj(json::Value e, const std::string& path, std::optional<int32_t>& out) {
+  out = static_cast<int32_t>(TRY(to_int64(e, path, -1000, 1000)));
+  return {};
 }
 
 }  // namespace
 
-namespace detail {
+template <>
+constexpr auto kJsonFields<User> = std::tuple{
+    field("uid", &User::uid),
+    field("gid", &User::gid),
+    field("umask", &User::umask),
+    field("additionalGids", &User::additional_gids),
+    field("username", &User::username),
+};
 
-Result<Process> parse_process_object(const JsonObject& o) {
-  Process p;
-  TRY(o.get("terminal", p.terminal));
-  if (auto cs = TRY(o.object("consoleSize"))) {
-    ConsoleSize size;
-    TRY(cs->get("height", size.height));
-    TRY(cs->get("width", size.width));
-    p.console_size = size;
-  }
-  if (auto u = TRY(o.object("user"))) p.user = TRY(parse_user(*u));
-  TRY(o.require("args"));
-  TRY(o.get("args", p.args));
-  if (p.args.empty()) return base::fail(path_error(o.path_of("args"), "must not be empty"));
-  TRY(o.get("commandLine", p.command_line));
-  TRY(o.get("env", p.env));
-  TRY(o.require("cwd"));
-  TRY(o.get("cwd", p.cwd));
-  if (p.cwd.empty() || p.cwd[0] != '/') {
-    return base::fail(
-        path_error(o.path_of("cwd"), fmt::format("must be an absolute path, got \"{}\"", p.cwd)));
-  }
-  if (auto caps = TRY(o.object("capabilities"))) p.capabilities = TRY(parse_capabilities(*caps));
-  p.rlimits = TRY(parse_rlimits(o));
-  TRY(o.get("noNewPrivileges", p.no_new_privileges));
-  TRY(o.get("apparmorProfile", p.apparmor_profile));
-  // The kernel's range for /proc/self/oom_score_adj.
-  if (auto e = o.find("oomScoreAdj")) {
-    p.oom_score_adj = static_cast<int32_t>(TRY(to_int64(*e, o.path_of("oomScoreAdj"), -1000, 1000)));
-  }
-  TRY(o.get("selinuxLabel", p.selinux_label));
-  if (auto s = TRY(o.object("scheduler"))) p.scheduler = TRY(parse_scheduler(*s));
-  if (auto io = TRY(o.object("ioPriority"))) p.io_priority = TRY(parse_io_priority(*io));
-  if (auto a = TRY(o.object("execCPUAffinity"))) {
-    ExecCpuAffinity aff;
-    TRY(a->get("initial", aff.initial));
-    TRY(a->get("final", aff.final));
-    p.exec_cpu_affinity = std::move(aff);
-  }
-  return p;
-}
+template <>
+constexpr auto kJsonFields<Capabilities> = std::tuple{
+    field("bounding", &Capabilities::bounding),
+    field("effective", &Capabilities::effective),
+    field("inheritable", &Capabilities::inheritable),
+    field("permitted", &Capabilities::permitted),
+    field("ambient", &Capabilities::ambient),
+};
 
-Result<std::vector<IdMapping>> parse_id_mappings(const JsonObject& o, std::string_view key) {
-  std::vector<IdMapping> out;
-  auto each_item = [&](json::Value e, const std::string& p) -> Result<> {
-    auto m = TRY(JsonObject::from(e, p));
-    IdMapping id;
-    TRY(m.get("containerID", id.container_id));
-    TRY(m.get("hostID", id.host_id));
-    TRY(m.get("size", id.size));
-    out.push_back(id);
+template <>
+constexpr auto kJsonFields<Rlimit> = std::tuple{
+    field("type", &Rlimit::type, kRequired),
+    field("hard", &Rlimit::hard),
+    field("soft", &Rlimit::soft),
+};
+
+namespace {
+
+Result<> read_rlimits(json::Value e, const std::string& path, std::vector<Rlimit>& out) {
+  std::set<std::string> seen;
+  return each_element(e, path, [&](json::Value item, const std::string& p) -> Result<> {
+    Rlimit& limit = out.emplace_back();
+    TRY(read_value(item, p, limit));
+    if (!seen.insert(limit.type).second) {
+      return base::fail(path_error(p, fmt::format("duplicate rlimit \"{}\"", limit.type)));
+    }
     return {};
-  };
-  TRY(o.each(key, each_item));
-  return out;
+  });
 }
+
+}  // namespace
+
+template <>
+constexpr auto kJsonFields<ConsoleSize> = std::tuple{
+    field("height", &ConsoleSize::height),
+    field("width", &ConsoleSize::width),
+};
+
+template <>
+constexpr auto kJsonFields<Scheduler> = std::tuple{
+    field("policy", &Scheduler::policy, kRequired),
+    field("nice", &Scheduler::nice),
+    field("priority", &Scheduler::priority),
+    field("flags", &Scheduler::flags),
+    field("runtime", &Scheduler::runtime),
+    field("deadline", &Scheduler::deadline),
+    field("period", &Scheduler::period),
+};
+
+template <>
+constexpr auto kJsonFields<IoPriority> = std::tuple{
+    field("class", &IoPriority::io_class, kRequired),
+    check(check_io_class),
+    field("priority", &IoPriority::priority),
+};
+
+template <>
+constexpr auto kJsonFields<ExecCpuAffinity> = std::tuple{
+    field("initial", &ExecCpuAffinity::initial),
+    field("final", &ExecCpuAffinity::final),
+};
+
+template <>
+constexpr auto kJsonFields<Process> = std::tuple{
+    field("terminal", &Process::terminal),
+    field("consoleSize", &Process::console_size),
+    field("user", &Process::user),
+    field("args", &Process::args, kNonEmpty),
+    field("commandLine", &Process::command_line),
+    field("env", &Process::env),
+    field("cwd", &Process::cwd, kRequired),
+    check(check_cwd),
+    field("capabilities", &Process::capabilities),
+    custom("rlimits", &Process::rlimits, read_rlimits),
+    field("noNewPrivileges", &Process::no_new_privileges),
+    field("apparmorProfile", &Process::apparmor_profile),
+    custom("oomScoreAdj", &Process::oom_score_adj, read_oom_score_adj),
+    field("selinuxLabel", &Process::selinux_label),
+    field("scheduler", &Process::scheduler),
+    field("ioPriority", &Process::io_priority),
+    field("execCPUAffinity", &Process::exec_cpu_affinity),
+};
+
+template <>
+constexpr auto kJsonFields<Root> = std::tuple{
+    field("path", &Root::path, kNonEmpty),
+    field("readonly", &Root::readonly),
+};
+
+template <>
+constexpr auto kJsonFields<IdMapping> = std::tuple{
+    field("containerID", &IdMapping::container_id),
+    field("hostID", &IdMapping::host_id),
+    field("size", &IdMapping::size),
+};
+
+Result<> read_value(json::Value e, const std::string& path, IdMapping& out) {
+  out = TRY(read_object<IdMapping>(e, path));
+  return {};
+}
+
+template <>
+constexpr auto kJsonFields<Mount> = std::tuple{
+    field("destination", &Mount::destination, kNonEmpty),
+    field("type", &Mount::type),
+    field("source", &Mount::source),
+    field("options", &Mount::options),
+    field("uidMappings", &Mount::uid_mappings),
+    field("gidMappings", &Mount::gid_mappings),
+};
+
+template <>
+constexpr auto kJsonFields<Hook> = std::tuple{
+    field("path", &Hook::path, kRequired),
+    field("args", &Hook::args),
+    field("env", &Hook::env),
+    field("timeout", &Hook::timeout),
+    check(check_hook_timeout),
+};
+
+template <>
+constexpr auto kJsonFields<Hooks> = std::tuple{
+    field("prestart", &Hooks::prestart),
+    field("createRuntime", &Hooks::create_runtime),
+    field("createContainer", &Hooks::create_container),
+    field("startContainer", &Hooks::start_container),
+    field("poststart", &Hooks::poststart),
+    field("poststop", &Hooks::poststop),
+};
+
+template <>
+constexpr auto kJsonFields<Config> = std::tuple{
+    field("ociVersion", &Config::oci_version, kRequired),
+    check(check_version),
+    field("root", &Config::root),
+    field("mounts", &Config::mounts),
+    field("process", &Config::process),
+    field("hostname", &Config::hostname),
+    field("domainname", &Config::domainname),
+    field("hooks", &Config::hooks),
+    field("annotations", &Config::annotations),
+    field("linux", &Config::linux),
+};
 
 }  // namespace detail
 
@@ -265,27 +240,13 @@ const Namespace* Config::find_namespace(NamespaceType t) const {
 
 bool Config::has_namespace(NamespaceType t) const { return find_namespace(t) != nullptr; }
 
-Result<Config> parse_config(std::string_view json) {
-  json::Document doc = TRY(detail::parse_json(json));
-  json::Value root = doc.root();
-  return parse_config_object(TRY(JsonObject::from(root, "")));
-}
+Result<Config> parse_config(std::string_view json) { return detail::parse_text<Config>(json); }
 
 Result<Config> load_config(const std::string& path) {
   std::string text = TRY(sys::read_file(path));
   return parse_config(text).map_error(base::context(path));
 }
 
-Result<Resources> parse_resources(std::string_view json) {
-  json::Document doc = TRY(detail::parse_json(json));
-  json::Value root = doc.root();
-  return detail::parse_resources_object(TRY(JsonObject::from(root, "")));
-}
-
-Result<Process> parse_process(std::string_view json) {
-  json::Document doc = TRY(detail::parse_json(json));
-  json::Value root = doc.root();
-  return detail::parse_process_object(TRY(JsonObject::from(root, "")));
-}
+Result<Process> parse_process(std::string_view json) { return detail::parse_text<Process>(json); }
 
 }  // namespace hull::container

@@ -2,10 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
-#include <vector>
-
 #include "base/json_writer.h"
 
 namespace hull::container::detail {
@@ -98,49 +94,6 @@ std::optional<json::Value> JsonObject::find(std::string_view key) const {
 Result<> JsonObject::require(std::string_view key) const {
   if (!has(key)) return base::fail(path_error(path_of(key), "required field missing"));
   return {};
-}
-
-Result<> JsonObject::get(std::string_view key, std::string& out) const {
-  if (auto e = find(key)) out = TRY(to_string(*e, path_of(key)));
-  return {};
-}
-
-Result<> JsonObject::get(std::string_view key, bool& out) const {
-  if (auto e = find(key)) out = TRY(to_bool(*e, path_of(key)));
-  return {};
-}
-
-Result<> JsonObject::get(std::string_view key, std::optional<bool>& out) const {
-  if (auto e = find(key)) out = TRY(to_bool(*e, path_of(key)));
-  return {};
-}
-
-Result<> JsonObject::get(std::string_view key, std::vector<std::string>& out) const {
-  std::vector<std::string> v;
-  auto each_string = [&](json::Value e, const std::string& p) -> Result<> {
-    v.push_back(TRY(to_string(e, p)));
-    return {};
-  };
-  TRY(each(key, each_string));
-  if (has(key)) out = std::move(v);
-  return {};
-}
-
-Result<> JsonObject::get(std::string_view key, std::map<std::string, std::string>& out) const {
-  std::map<std::string, std::string> m;
-  auto each_entry = [&](std::string_view k, json::Value e, const std::string& p) -> Result<> {
-    m[std::string(k)] = TRY(to_string(e, p));
-    return {};
-  };
-  TRY(each_member(key, each_entry));
-  if (has(key)) out = std::move(m);
-  return {};
-}
-
-Result<std::optional<JsonObject>> JsonObject::object(std::string_view key) const {
-  auto e = find(key);
-  if (!e) return std::optional<JsonObject>();
-  return std::optional<JsonObject>(TRY(from(*e, path_of(key))));
 }
 
 Result<json::Document> parse_json(std::string_view text) { return json::parse(text); }

@@ -4,155 +4,136 @@
 
 #include "container/internal/config_reader.h"
 
-namespace hull::container::detail {
+namespace hull::container {
+
+namespace detail {
 
 namespace {
 
-Result<std::vector<DeviceCgroupRule>> parse_device_rules(const JsonObject& o) {
-  std::vector<DeviceCgroupRule> out;
-  auto each_devices = [&](json::Value e, const std::string& p) -> Result<> {
-    auto d = TRY(JsonObject::from(e, p));
-    DeviceCgroupRule rule;
-    TRY(d.require("allow"));
-    TRY(d.get("allow", rule.allow));
-    TRY(d.get("type", rule.type));
-    if (!rule.type.empty() && rule.type != "a" && rule.type != "c" && rule.type != "b") {
-      return base::fail(path_error(
-          d.path_of("type"), fmt::format("unknown device type \"{}\" (want a, c or b)", rule.type)));
-    }
-    TRY(d.get("major", rule.major));
-    TRY(d.get("minor", rule.minor));
-    TRY(d.get("access", rule.access));
-    if (rule.access.find_first_not_of("rwm") != std::string::npos) {
-      return base::fail(path_error(
-          d.path_of("access"), fmt::format("invalid access \"{}\" (want letters of rwm)", rule.access)));
-    }
-    out.push_back(std::move(rule));
-    return {};
-  };
-  TRY(o.each("devices", each_devices));
-  return out;
+Result<> check_rule_type(const DeviceCgroupRule& rule, const JsonObject& o) {
+  if (rule.type.empty() || rule.type == "a" || rule.type == "c" || rule.type == "b") return {};
+  return base::fail(path_error(
+      o.path_of("type"), fmt::format("unknown device type \"{}\" (want a, c or b)", rule.type)));
 }
 
-Result<MemoryResources> parse_memory(const JsonObject& o) {
-  MemoryResources m;
-  TRY(o.get("limit", m.limit));
-  TRY(o.get("reservation", m.reservation));
-  TRY(o.get("swap", m.swap));
-  TRY(o.get("kernel", m.kernel));
-  TRY(o.get("kernelTCP", m.kernel_tcp));
-  TRY(o.get("swappiness", m.swappiness));
-  TRY(o.get("disableOOMKiller", m.disable_oom_killer));
-  TRY(o.get("useHierarchy", m.use_hierarchy));
-  TRY(o.get("checkBeforeUpdate", m.check_before_update));
-  return m;
-}
-
-Result<CpuResources> parse_cpu(const JsonObject& o) {
-  CpuResources c;
-  TRY(o.get("shares", c.shares));
-  TRY(o.get("quota", c.quota));
-  TRY(o.get("burst", c.burst));
-  TRY(o.get("period", c.period));
-  TRY(o.get("realtimeRuntime", c.realtime_runtime));
-  TRY(o.get("realtimePeriod", c.realtime_period));
-  TRY(o.get("cpus", c.cpus));
-  TRY(o.get("mems", c.mems));
-  TRY(o.get("idle", c.idle));
-  return c;
-}
-
-Result<std::vector<ThrottleDevice>> parse_throttle(const JsonObject& o, std::string_view key) {
-  std::vector<ThrottleDevice> out;
-  auto each_item = [&](json::Value e, const std::string& p) -> Result<> {
-    auto d = TRY(JsonObject::from(e, p));
-    ThrottleDevice t;
-    TRY(d.require("major"));
-    TRY(d.get("major", t.major));
-    TRY(d.require("minor"));
-    TRY(d.get("minor", t.minor));
-    TRY(d.require("rate"));
-    TRY(d.get("rate", t.rate));
-    out.push_back(t);
-    return {};
-  };
-  TRY(o.each(key, each_item));
-  return out;
-}
-
-Result<BlockIoResources> parse_block_io(const JsonObject& o) {
-  BlockIoResources b;
-  TRY(o.get("weight", b.weight));
-  TRY(o.get("leafWeight", b.leaf_weight));
-  auto each_weight_device = [&](json::Value e, const std::string& p) -> Result<> {
-    auto d = TRY(JsonObject::from(e, p));
-    WeightDevice w;
-    TRY(d.require("major"));
-    TRY(d.get("major", w.major));
-    TRY(d.require("minor"));
-    TRY(d.get("minor", w.minor));
-    TRY(d.get("weight", w.weight));
-    TRY(d.get("leafWeight", w.leaf_weight));
-    b.weight_device.push_back(w);
-    return {};
-  };
-  TRY(o.each("weightDevice", each_weight_device));
-  b.throttle_read_bps_device = TRY(parse_throttle(o, "throttleReadBpsDevice"));
-  b.throttle_write_bps_device = TRY(parse_throttle(o, "throttleWriteBpsDevice"));
-  b.throttle_read_iops_device = TRY(parse_throttle(o, "throttleReadIOPSDevice"));
-  b.throttle_write_iops_device = TRY(parse_throttle(o, "throttleWriteIOPSDevice"));
-  return b;
-}
-
-Result<NetworkResources> parse_network(const JsonObject& o) {
-  NetworkResources n;
-  TRY(o.get("classID", n.class_id));
-  auto each_priorities = [&](json::Value e, const std::string& p) -> Result<> {
-    auto pr = TRY(JsonObject::from(e, p));
-    NetworkPriority prio;
-    TRY(pr.require("name"));
-    TRY(pr.get("name", prio.name));
-    TRY(pr.require("priority"));
-    TRY(pr.get("priority", prio.priority));
-    n.priorities.push_back(std::move(prio));
-    return {};
-  };
-  TRY(o.each("priorities", each_priorities));
-  return n;
+Result<> check_rule_access(const DeviceCgroupRule& rule, const JsonObject& o) {
+  if (rule.access.find_first_not_of("rwm") == std::string::npos) return {};
+  return base::fail(
+      path_error(o.path_of("access"),
+                 fmt::format("invalid access \"{}\" (want letters of rwm)", rule.access)));
 }
 
 }  // namespace
 
-Result<Resources> parse_resources_object(const JsonObject& o) {
-  Resources r;
-  r.devices = TRY(parse_device_rules(o));
-  if (auto m = TRY(o.object("memory"))) r.memory = TRY(parse_memory(*m));
-  if (auto c = TRY(o.object("cpu"))) r.cpu = TRY(parse_cpu(*c));
-  if (auto p = TRY(o.object("pids"))) TRY(p->get("limit", r.pids_limit));
-  if (auto b = TRY(o.object("blockIO"))) r.block_io = TRY(parse_block_io(*b));
-  auto each_hugepage_limits = [&](json::Value e, const std::string& p) -> Result<> {
-    auto h = TRY(JsonObject::from(e, p));
-    HugepageLimit limit;
-    TRY(h.require("pageSize"));
-    TRY(h.get("pageSize", limit.page_size));
-    TRY(h.require("limit"));
-    TRY(h.get("limit", limit.limit));
-    r.hugepage_limits.push_back(std::move(limit));
-    return {};
-  };
-  TRY(o.each("hugepageLimits", each_hugepage_limits));
-  if (auto n = TRY(o.object("network"))) r.network = TRY(parse_network(*n));
-  auto each_rdma = [&](std::string_view name, json::Value e, const std::string& p) -> Result<> {
-    auto d = TRY(JsonObject::from(e, p));
-    RdmaLimit limit;
-    TRY(d.get("hcaHandles", limit.hca_handles));
-    TRY(d.get("hcaObjects", limit.hca_objects));
-    r.rdma[std::string(name)] = limit;
-    return {};
-  };
-  TRY(o.each_member("rdma", each_rdma));
-  TRY(o.get("unified", r.unified));
-  return r;
+template <>
+constexpr auto kJsonFields<DeviceCgroupRule> = std::tuple{
+    field("allow", &DeviceCgroupRule::allow, kRequired),
+    field("type", &DeviceCgroupRule::type),
+    check(check_rule_type),
+    field("major", &DeviceCgroupRule::major),
+    field("minor", &DeviceCgroupRule::minor),
+    field("access", &DeviceCgroupRule::access),
+    check(check_rule_access),
+};
+
+template <>
+constexpr auto kJsonFields<MemoryResources> = std::tuple{
+    field("limit", &MemoryResources::limit, kZeroIsUnset),
+    field("reservation", &MemoryResources::reservation, kZeroIsUnset),
+    field("swap", &MemoryResources::swap, kZeroIsUnset),
+    field("kernel", &MemoryResources::kernel, kZeroIsUnset),
+    field("kernelTCP", &MemoryResources::kernel_tcp, kZeroIsUnset),
+    field("swappiness", &MemoryResources::swappiness),
+    field("disableOOMKiller", &MemoryResources::disable_oom_killer),
+    field("useHierarchy", &MemoryResources::use_hierarchy),
+    field("checkBeforeUpdate", &MemoryResources::check_before_update),
+};
+
+template <>
+constexpr auto kJsonFields<CpuResources> = std::tuple{
+    field("shares", &CpuResources::shares, kZeroIsUnset),
+    field("quota", &CpuResources::quota, kZeroIsUnset),
+    field("burst", &CpuResources::burst),
+    field("period", &CpuResources::period, kZeroIsUnset),
+    field("realtimeRuntime", &CpuResources::realtime_runtime, kZeroIsUnset),
+    field("realtimePeriod", &CpuResources::realtime_period, kZeroIsUnset),
+    field("cpus", &CpuResources::cpus),
+    field("mems", &CpuResources::mems),
+    field("idle", &CpuResources::idle),
+};
+
+template <>
+constexpr auto kJsonFields<WeightDevice> = std::tuple{
+    field("major", &WeightDevice::major, kRequired),
+    field("minor", &WeightDevice::minor, kRequired),
+    field("weight", &WeightDevice::weight),
+    field("leafWeight", &WeightDevice::leaf_weight),
+};
+
+template <>
+constexpr auto kJsonFields<ThrottleDevice> = std::tuple{
+    field("major", &ThrottleDevice::major, kRequired),
+    field("minor", &ThrottleDevice::minor, kRequired),
+    field("rate", &ThrottleDevice::rate, kRequired),
+};
+
+template <>
+constexpr auto kJsonFields<BlockIoResources> = std::tuple{
+    field("weight", &BlockIoResources::weight, kZeroIsUnset),
+    field("leafWeight", &BlockIoResources::leaf_weight, kZeroIsUnset),
+    field("weightDevice", &BlockIoResources::weight_device),
+    field("throttleReadBpsDevice", &BlockIoResources::throttle_read_bps_device),
+    field("throttleWriteBpsDevice", &BlockIoResources::throttle_write_bps_device),
+    field("throttleReadIOPSDevice", &BlockIoResources::throttle_read_iops_device),
+    field("throttleWriteIOPSDevice", &BlockIoResources::throttle_write_iops_device),
+};
+
+template <>
+constexpr auto kJsonFields<HugepageLimit> = std::tuple{
+    field("pageSize", &HugepageLimit::page_size, kRequired),
+    field("limit", &HugepageLimit::limit, kRequired),
+};
+
+template <>
+constexpr auto kJsonFields<NetworkPriority> = std::tuple{
+    field("name", &NetworkPriority::name, kRequired),
+    field("priority", &NetworkPriority::priority, kRequired),
+};
+
+template <>
+constexpr auto kJsonFields<NetworkResources> = std::tuple{
+    field("classID", &NetworkResources::class_id),
+    field("priorities", &NetworkResources::priorities),
+};
+
+template <>
+constexpr auto kJsonFields<RdmaLimit> = std::tuple{
+    field("hcaHandles", &RdmaLimit::hca_handles),
+    field("hcaObjects", &RdmaLimit::hca_objects),
+};
+
+template <>
+constexpr auto kJsonFields<Resources> = std::tuple{
+    field("devices", &Resources::devices),
+    field("memory", &Resources::memory),
+    field("cpu", &Resources::cpu),
+    inner_field("pids", "limit", &Resources::pids_limit, kZeroIsUnset),
+    field("blockIO", &Resources::block_io),
+    field("hugepageLimits", &Resources::hugepage_limits),
+    field("network", &Resources::network),
+    field("rdma", &Resources::rdma),
+    field("unified", &Resources::unified),
+};
+
+Result<> read_value(json::Value e, const std::string& path, Resources& out) {
+  out = TRY(read_object<Resources>(e, path));
+  return {};
 }
 
-}  // namespace hull::container::detail
+}  // namespace detail
+
+Result<Resources> parse_resources(std::string_view json) {
+  return detail::parse_text<Resources>(json);
+}
+
+}  // namespace hull::container
