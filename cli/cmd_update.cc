@@ -8,6 +8,7 @@
 #include "cli/args.h"
 #include "cli/commands.h"
 #include "container/container.h"
+#include "container/resources.h"
 #include "sys/file.h"
 
 namespace hull::cli {

@@ -1,5 +1,5 @@
 // config.json: the top level, process, root, mounts and hooks. Linux-specific sections are in
-// config_linux.cc and config_resources.cc; the typed readers in config_reader.cc.
+// config_linux.cc and resources.cc; the typed readers in config_reader.cc.
 #include "container/config.h"
 
 #include <fmt/format.h>

@@ -131,12 +131,14 @@ struct DeviceCgroupRule {
   std::string type;  // "a", "c", "b"; empty = all
   std::optional<int64_t> major, minor;
   std::string access;  // "rwm" subset
+  bool operator==(const DeviceCgroupRule&) const = default;
 };
 
 struct MemoryResources {
   std::optional<int64_t> limit, reservation, swap, kernel, kernel_tcp;
   std::optional<uint64_t> swappiness;
   std::optional<bool> disable_oom_killer, use_hierarchy, check_before_update;
+  bool operator==(const MemoryResources&) const = default;
 };
 
 struct CpuResources {
@@ -148,16 +150,19 @@ struct CpuResources {
   std::optional<uint64_t> realtime_period;
   std::string cpus, mems;
   std::optional<int64_t> idle;
+  bool operator==(const CpuResources&) const = default;
 };
 
 struct WeightDevice {
   int64_t major = 0, minor = 0;
   std::optional<uint16_t> weight, leaf_weight;
+  bool operator==(const WeightDevice&) const = default;
 };
 
 struct ThrottleDevice {
   int64_t major = 0, minor = 0;
   uint64_t rate = 0;
+  bool operator==(const ThrottleDevice&) const = default;
 };
 
 struct BlockIoResources {
@@ -165,27 +170,33 @@ struct BlockIoResources {
   std::vector<WeightDevice> weight_device;
   std::vector<ThrottleDevice> throttle_read_bps_device, throttle_write_bps_device,
       throttle_read_iops_device, throttle_write_iops_device;
+  bool operator==(const BlockIoResources&) const = default;
 };
 
 struct HugepageLimit {
   std::string page_size;  // "2MB"
   uint64_t limit = 0;
+  bool operator==(const HugepageLimit&) const = default;
 };
 
 struct NetworkPriority {
   std::string name;
   uint32_t priority = 0;
+  bool operator==(const NetworkPriority&) const = default;
 };
 
 struct NetworkResources {
   std::optional<uint32_t> class_id;
   std::vector<NetworkPriority> priorities;
+  bool operator==(const NetworkResources&) const = default;
 };
 
 struct RdmaLimit {
   std::optional<uint32_t> hca_handles, hca_objects;
+  bool operator==(const RdmaLimit&) const = default;
 };
 
+// linux.resources; parse_resources and write_resources are in container/resources.h.
 struct Resources {
   std::vector<DeviceCgroupRule> devices;
   std::optional<MemoryResources> memory;
@@ -196,6 +207,7 @@ struct Resources {
   std::optional<NetworkResources> network;
   std::map<std::string, RdmaLimit> rdma;
   std::map<std::string, std::string> unified;
+  bool operator==(const Resources&) const = default;
 };
 
 struct SeccompArg {
@@ -273,9 +285,6 @@ Result<Config> parse_config(std::string_view json);
 // Reads and parses `path`; errors start with the path.
 Result<Config> load_config(const std::string& path);
 
-// Parses one LinuxResources object (update --resources, podman and Docker). JSON path errors are
-// relative to the object.
-Result<Resources> parse_resources(std::string_view json);
 // Parses one Process object (exec --process).
 Result<Process> parse_process(std::string_view json);
 

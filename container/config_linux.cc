@@ -1,4 +1,4 @@
-// config.json's "linux" section, except "resources" (config_resources.cc).
+// config.json's "linux" section, except "resources" (resources.cc).
 #include <fmt/format.h>
 
 #include <algorithm>

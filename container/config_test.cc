@@ -9,6 +9,7 @@
 #include <string>
 
 #include "base/testing/matchers.h"
+#include "container/resources.h"
 #include "sys/file.h"
 
 namespace hull::container {

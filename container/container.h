@@ -214,18 +214,7 @@ class Container {
   sys::ChildProcess m_init;
 };
 
-// Helpers of update() and stats(), public for tests.
-// Zero numbers mean "unchanged" in an update (runc's update and Docker send explicit zeros):
-// returns `r` with every zero limit unset.
-Resources drop_zero_limits(Resources r);
-// `update` over `base`: every field set in `update` replaces the one in `base`; lists replace
-// lists when non-empty; unified keys are merged. Devices of `base` are kept.
-Resources merge_resources(const Resources& base, const Resources& update);
-// linux.resources as OCI JSON (the inverse of parse_resources for every field it knows).
-std::string resources_json(const Resources& r);
-// `config_json` with .linux.resources replaced by `r` (every other member kept verbatim).
-Result<std::string> replace_resources(std::string_view config_json, const Resources& r);
-// The interfaces of a /proc/<pid>/net/dev text.
+// A helper of stats(), public for tests: the interfaces of a /proc/<pid>/net/dev text.
 Result<std::vector<cgroups::NetworkInterfaceStats>> parse_net_dev(std::string_view text);
 
 }  // namespace hull::container

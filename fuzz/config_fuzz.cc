@@ -7,6 +7,7 @@
 
 #include "base/result.h"
 #include "container/config.h"
+#include "container/resources.h"
 
 using namespace hull::container;
 

@@ -11,8 +11,9 @@
 //       field("readonly", &Root::readonly),
 //   };
 //
-// read_object<S> walks the table. A table that leaves a member out does not compile (read_object
-// counts them).
+// read_object<S> walks the table; resources.cc writes and merges linux.resources from the same
+// tables, so a member named there is read, written and merged alike. A table that leaves a member
+// out does not compile (read_object counts them).
 #pragma once
 
 #include <concepts>
@@ -82,10 +83,9 @@ Result<> read_value(json::Value e, const std::string& path, T& out);
 
 // The structs whose table is in another file than a table that holds them; read_value picks
 // these over the template (each is defined beside its table).
-// config.cc, config_linux.cc, config_resources.cc:
-Result<> read_value(json::Value e, const std::string& path, IdMapping& out);
-Result<> read_value(json::Value e, const std::string& path, Linux& out);
-Result<> read_value(json::Value e, const std::string& path, Resources& out);
+Result<> read_value(json::Value e, const std::string& path, IdMapping& out);  // config.cc
+Result<> read_value(json::Value e, const std::string& path, Linux& out);      // config_linux.cc
+Result<> read_value(json::Value e, const std::string& path, Resources& out);  // resources.cc
 
 // A JSON object and its path, with typed getters keyed by field name.
 class JsonObject {
@@ -174,7 +174,7 @@ constexpr Check<S> check(Result<> (*fn)(const S&, const JsonObject&)) {
 }
 
 struct NoJsonFields {};
-// Specialised next to each struct's other rules (config.cc, config_linux.cc, config_resources.cc).
+// Specialised next to each struct's other rules (config.cc, config_linux.cc, resources.cc).
 template <typename S>
 constexpr NoJsonFields kJsonFields{};
 
