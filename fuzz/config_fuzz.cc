@@ -13,8 +13,11 @@ using namespace hull::container;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view json(reinterpret_cast<const char*>(data), size);
-  // The sub-object entry points share the readers; exercise them on the same bytes.
-  (void)parse_resources(json);
+  // The sub-object entry points share the readers; exercise them on the same bytes. What parses
+  // as resources writes back to itself (update records merged limits so in state.json).
+  if (auto r = parse_resources(json); r.has_value()) {
+    VERIFY(MUST(parse_resources(write_resources(*r))) == *r);
+  }
   if (auto p = parse_process(json); p.has_value()) VERIFY(!p->args.empty() && p->cwd[0] == '/');
   auto cfg = parse_config(json);
   if (!cfg.has_value()) {
