@@ -1,55 +1,53 @@
 // hull checkpoint: runc's checkpoint.go over Container::checkpoint.
 #include <climits>
 
-#include "cli/args.h"
-#include "cli/commands.h"
+#include "cli/command.h"
 #include "cli/criu_flags.h"
-#include "container/container.h"
 
 namespace hull::cli {
+namespace {
 
 using base::Error;
 using base::fail;
-using container::Container;
 
-Result<int> cmd_checkpoint(Globals& g, Argv argv) {
-  static constexpr FlagSpec kFlags[] = {
-      {"image-path", "", true},     {"work-path", "", true},           {"parent-path", "", true},
-      {"leave-running", "", false}, {"tcp-established", "", false},    {"ext-unix-sk", "", false},
-      {"shell-job", "", false},     {"file-locks", "", false},         {"pre-dump", "", false},
-      {"page-server", "", true},    {"manage-cgroups-mode", "", true}, {"empty-ns", "", true},
-      {"auto-dedup", "", false},    {"lazy-pages", "", false},         {"status-fd", "", true},
-  };
-  Args a = TRY(parse_args(argv, kFlags, true));
-  std::string id = TRY(require_id(a.positional(), "checkpoint"));
+Result<int> checkpoint(Globals& g, const Args& a) {
+  std::string id = TRY(require_id(g, a));
   container::CheckpointOptions o;
-  o.criu_path = g.criu;
-  o.image_path = a.has("image-path") ? a.get_or("image-path", "") : TRY(default_image_path());
-  o.work_path = a.get_or("work-path", "");
+  o.criu = TRY(criu_options(g, a));
   o.parent_path = a.get_or("parent-path", "");
   o.leave_running = a.has("leave-running");
-  o.tcp_established = a.has("tcp-established");
-  o.ext_unix_sk = a.has("ext-unix-sk");
-  o.shell_job = a.has("shell-job");
-  o.file_locks = a.has("file-locks");
   o.pre_dump = a.has("pre-dump");
   o.auto_dedup = a.has("auto-dedup");
-  o.lazy_pages = a.has("lazy-pages");
   o.page_server = a.get_or("page-server", "");
-  o.manage_cgroups_mode = a.get_or("manage-cgroups-mode", "");
-  o.empty_ns = TRY(empty_ns_flags(a));
   if (auto fd = a.get("status-fd")) {
     int64_t n = TRY(parse_int("status-fd", *fd));
     if (n < 0 || n > INT_MAX) return fail(Error::invalid("--status-fd: out of range"));
     o.status_fd = static_cast<int>(n);
   }
-  Container c = TRY(Container::load(g.root, id));
-  auto r = c.checkpoint(o);
-  if (!r.has_value())
-    return fail(std::move(r).error().context(fmt::format("checkpoint \"{}\"", id)));
+  container::Container c = TRY(container::Container::load(g.root, id));
+  TRY(c.checkpoint(o));
   // runc destroys the container unless criu left it running.
   if (!o.leave_running && !o.pre_dump) TRY(c.destroy(true));
   return 0;
 }
 
+const Registration kCheckpoint({
+    .name = "checkpoint",
+    .usage =
+        "hull checkpoint [--image-path DIR] [--work-path DIR] [--leave-running]\n"
+        "                [--tcp-established] [--ext-unix-sk] [--shell-job] [--file-locks]\n"
+        "                [--pre-dump] [--parent-path DIR] [--page-server ADDR:PORT]\n"
+        "                [--manage-cgroups-mode soft|full|strict|ignore] [--empty-ns network]\n"
+        "                [--auto-dedup] [--lazy-pages] [--status-fd FD] ID\n"
+        "  Checkpoint a running container with criu (images default to ./checkpoint).",
+    .flags = with_flags(kCriuFlags, {{"parent-path", "", true},
+                                     {"leave-running", "", false},
+                                     {"pre-dump", "", false},
+                                     {"page-server", "", true},
+                                     {"status-fd", "", true}}),
+    .interspersed = true,
+    .run = checkpoint,
+});
+
+}  // namespace
 }  // namespace hull::cli

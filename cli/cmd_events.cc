@@ -12,8 +12,7 @@
 
 #include "base/json_writer.h"
 #include "base/log.h"
-#include "cli/args.h"
-#include "cli/commands.h"
+#include "cli/command.h"
 #include "container/container.h"
 #include "sys/file.h"
 #include "sys/poll.h"
@@ -98,12 +97,8 @@ bool cgroup_exists(const container::State& s) {
   return it != s.cgroup_paths.end() && sys::exists(it->second);
 }
 
-}  // namespace
-
-Result<int> cmd_events(Globals& g, Argv argv) {
-  static constexpr FlagSpec kFlags[] = {{"interval", "", true}, {"stats", "", false}};
-  Args a = TRY(parse_args(argv, kFlags, true));
-  std::string id = TRY(require_id(a.positional(), "events"));
+Result<int> events(Globals& g, const Args& a) {
+  std::string id = TRY(require_id(g, a));
   int64_t interval_ns = TRY(parse_go_duration(a.get_or("interval", "5s")));
   if (interval_ns <= 0) return fail(Error::invalid("duration interval must be greater than 0"));
   Container c = TRY(Container::load(g.root, id));
@@ -144,4 +139,15 @@ Result<int> cmd_events(Globals& g, Argv argv) {
   }
 }
 
+const Registration kEvents({
+    .name = "events",
+    .usage = "hull events [--stats] [--interval 5s] ID\n"
+             "  Display container events (OOM notifications, and cpu, memory, pids, IO statistics\n"
+             "  every interval) as JSON lines until the container exits; --stats prints once.",
+    .flags = {{"interval", "", true}, {"stats", "", false}},
+    .interspersed = true,
+    .run = events,
+});
+
+}  // namespace
 }  // namespace hull::cli

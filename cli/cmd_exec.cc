@@ -2,11 +2,9 @@
 #include <algorithm>
 #include <map>
 
-#include "cli/args.h"
-#include "cli/commands.h"
+#include "cli/command.h"
 #include "cli/pid_file.h"
 #include "cli/tty_proxy.h"
-#include "container/container.h"
 #include "sys/file.h"
 #include "sys/process.h"
 
@@ -16,15 +14,6 @@ using base::Error;
 using base::fail;
 
 namespace {
-
-constexpr FlagSpec kFlags[] = {
-    {"process", "p", true},      {"console-socket", "", true}, {"cwd", "", true},
-    {"env", "e", true},          {"tty", "t", false},          {"user", "u", true},
-    {"additional-gids", "g", true}, {"process-label", "", true}, {"apparmor", "", true},
-    {"no-new-privs", "", false}, {"cap", "c", true},           {"detach", "d", false},
-    {"pid-file", "", true},      {"preserve-fds", "", true},   {"cgroup", "", true},
-    {"ignore-paused", "", false},
-};
 
 Result<uint32_t> parse_id(std::string_view what, const std::string& s) {
   int64_t v = TRY(parse_int(what, s));
@@ -40,9 +29,7 @@ Result<container::Process> build_process(const Args& a, const container::Config&
   // runc starts from the container's own process and overrides what the flags give.
   container::Process p = cfg.process.value_or(container::Process{});
   const auto& pos = a.positional();
-  p.args.assign(pos.begin() + 1, pos.end());
-  if (p.args.empty())
-    return fail(Error::invalid("process args cannot be empty: give ARGS or --process"));
+  p.args.assign(pos.begin() + 1, pos.end());  // none: exec says "process args cannot be empty"
   p.terminal = a.has("tty");
   if (auto cwd = a.get("cwd")) p.cwd = *cwd;
   for (const auto& e : a.all("env")) p.env.push_back(e);
@@ -93,37 +80,29 @@ Result<std::map<std::string, std::string>> parse_sub_cgroups(
   return out;
 }
 
-}  // namespace
-
-Result<int> cmd_exec(Globals& g, Argv argv) {
-  Args a = TRY(parse_args(argv, kFlags));
+Result<int> exec(Globals& g, const Args& a) {
   if (a.positional().empty()) return fail(Error::invalid("exec: container id cannot be empty"));
   // Past its arguments, runc's exec reports every failure with 255 (a process's own exit code
   // is what it is), so a caller can tell them apart.
   g.error_exit_code = 255;
-  std::string id = a.positional()[0];
-  std::optional<std::string> pid_file = TRY(pid_file_flag(a));
-  auto sub_cgroups = TRY(parse_sub_cgroups(a.all("cgroup")));
+  container::ExecOptions o;
+  o.pid_file = TRY(pid_file_flag(a));
+  o.sub_cgroups = TRY(parse_sub_cgroups(a.all("cgroup")));
+  o.ignore_paused = a.has("ignore-paused");
+  o.console_socket = a.get_or("console-socket", "");
   // The container's lock is held only while the process is set up, not while it runs.
-  container::Container c = TRY(container::Container::load(g.root, id));
+  container::Container c = TRY(container::Container::load(g.root, a.positional()[0]));
+  o.process = TRY(build_process(a, c.config()));
   std::optional<sys::FdPair> console;
-  auto child = [&]() -> Result<sys::ChildProcess> {
-    container::ExecOptions o;
-    o.ignore_paused = a.has("ignore-paused");
-    o.sub_cgroups = sub_cgroups;
-    o.process = TRY(build_process(a, c.config()));
-    o.console_socket = a.get_or("console-socket", "");
-    if (o.process.terminal && o.console_socket.empty() && !a.has("detach")) {
-      console = TRY(console_pair());
-      o.console_fd = console->second.get();
-    }
-    if (auto p = a.get("preserve-fds"))
-      o.preserve_fds = static_cast<int>(TRY(parse_int("preserve-fds", *p)));
-    return c.exec(o);
-  }();
+  if (o.process.terminal && o.console_socket.empty() && !a.has("detach")) {
+    console = TRY(console_pair());
+    o.console_fd = console->second.get();
+  }
+  if (auto p = a.get("preserve-fds"))
+    o.preserve_fds = static_cast<int>(TRY(parse_int("preserve-fds", *p)));
+  auto child = c.exec(o);
   c.unlock();
-  if (!child.has_value()) return fail(std::move(child).error().context(fmt::format("exec \"{}\"", id)));
-  if (pid_file) TRY(write_pid_file(*pid_file, child->pid()));
+  if (!child.has_value()) return fail(std::move(child).error());
   if (a.has("detach")) {
     child->release();
     return 0;
@@ -133,4 +112,26 @@ Result<int> cmd_exec(Globals& g, Argv argv) {
   return supervise(*child, master.is_valid() ? sys::FdRef(master) : sys::FdRef(-1));
 }
 
+const Registration kExec({
+    .name = "exec",
+    .usage = "hull exec [--process F | ARGS...] [--env K=V] [--cwd DIR] [--user UID[:GID]]\n"
+             "          [--additional-gids G] [--cap CAP] [--tty] [--console-socket PATH] "
+             "[--detach]\n"
+             "          [--pid-file F] [--preserve-fds N] [--no-new-privs] [--ignore-paused]\n"
+             "          [--cgroup [CONTROLLER[,CONTROLLER]:]PATH]... ID [COMMAND [ARGS...]]\n"
+             "  Execute a new process inside the container (--cgroup: an existing sub-cgroup).\n"
+             "  Fails with exit status 255, as runc.",
+    .flags = {
+        {"process", "p", true},       {"console-socket", "", true},  {"cwd", "", true},
+        {"env", "e", true},           {"tty", "t", false},           {"user", "u", true},
+        {"additional-gids", "g", true}, {"process-label", "", true}, {"apparmor", "", true},
+        {"no-new-privs", "", false},  {"cap", "c", true},            {"detach", "d", false},
+        {"pid-file", "", true},       {"preserve-fds", "", true},    {"cgroup", "", true},
+        {"ignore-paused", "", false},
+    },
+    .interspersed = false,
+    .run = exec,
+});
+
+}  // namespace
 }  // namespace hull::cli

@@ -1,14 +1,12 @@
 // hull features: what this build supports, as the runtime-spec's features document (runc's
 // `runc features`).
-#include "cli/args.h"
-#include "cli/commands.h"
+#include "cli/command.h"
 #include "container/features.h"
 
 namespace hull::cli {
+namespace {
 
-Result<int> cmd_features(Globals& g, Argv argv) {
-  (void)g;
-  Args a = TRY(parse_args(argv, {}));
+Result<int> features(Globals&, const Args& a) {
   if (!a.positional().empty())
     return base::fail(base::Error::invalid(
         fmt::format("features: unexpected argument \"{}\"", a.positional()[0])));
@@ -16,4 +14,14 @@ Result<int> cmd_features(Globals& g, Argv argv) {
   return 0;
 }
 
+const Registration kFeatures({
+    .name = "features",
+    .usage = "hull features\n"
+             "  Show what this build of hull supports (the OCI runtime features document, JSON).",
+    .flags = {},
+    .interspersed = false,
+    .run = features,
+});
+
+}  // namespace
 }  // namespace hull::cli

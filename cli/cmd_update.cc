@@ -5,8 +5,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "cli/args.h"
-#include "cli/commands.h"
+#include "cli/command.h"
 #include "container/container.h"
 #include "container/resources.h"
 #include "sys/file.h"
@@ -19,15 +18,6 @@ using container::Container;
 using container::Resources;
 
 namespace {
-
-constexpr FlagSpec kFlags[] = {
-    {"resources", "r", true},       {"blkio-weight", "", true},   {"cpu-period", "", true},
-    {"cpu-quota", "", true},        {"cpu-share", "", true},      {"cpu-shares", "", true},
-    {"cpu-rt-period", "", true},    {"cpu-rt-runtime", "", true}, {"cpuset-cpus", "", true},
-    {"cpuset-mems", "", true},      {"memory", "", true},         {"memory-reservation", "", true},
-    {"memory-swap", "", true},      {"kernel-memory", "", true},  {"kernel-memory-tcp", "", true},
-    {"pids-limit", "", true},       {"l3-cache-schema", "", true}, {"mem-bw-schema", "", true},
-};
 
 Error bad_value(std::string_view flag, std::string_view why) {
   return Error::invalid(fmt::format("invalid value for {}: {}", flag, why));
@@ -123,11 +113,8 @@ Result<Resources> update_resources_from_flags(const Args& a) {
   return r;
 }
 
-}  // namespace
-
-Result<int> cmd_update(Globals& g, Argv argv) {
-  Args a = TRY(parse_args(argv, kFlags, true));
-  std::string id = TRY(require_id(a.positional(), "update"));
+Result<int> update(Globals& g, const Args& a) {
+  std::string id = TRY(require_id(g, a));
   Resources r;
   if (auto in = a.get("resources"); in && !in->empty()) {
     std::string what = *in == "-" ? "standard input" : *in;
@@ -145,4 +132,30 @@ Result<int> cmd_update(Globals& g, Argv argv) {
   return 0;
 }
 
+const Registration kUpdate({
+    .name = "update",
+    .usage =
+        "hull update [--memory N] [--memory-reservation N] [--memory-swap N] [--kernel-memory N]\n"
+        "            [--kernel-memory-tcp N] [--cpu-share N] [--cpu-quota N] [--cpu-period N]\n"
+        "            [--cpu-rt-period N] [--cpu-rt-runtime N] [--cpuset-cpus S] [--cpuset-mems S]\n"
+        "            [--pids-limit N] [--blkio-weight N] [-r|--resources FILE|-] ID\n"
+        "  Update container resource constraints. Sizes take k, m, g, t, p suffixes (\"64m\");\n"
+        "  zero leaves a limit unchanged. With --resources (LinuxResources JSON; '-' is stdin)\n"
+        "  every other flag is ignored.",
+    .flags = {
+        {"resources", "r", true},         {"blkio-weight", "", true},
+        {"cpu-period", "", true},         {"cpu-quota", "", true},
+        {"cpu-share", "", true},          {"cpu-shares", "", true},
+        {"cpu-rt-period", "", true},      {"cpu-rt-runtime", "", true},
+        {"cpuset-cpus", "", true},        {"cpuset-mems", "", true},
+        {"memory", "", true},             {"memory-reservation", "", true},
+        {"memory-swap", "", true},        {"kernel-memory", "", true},
+        {"kernel-memory-tcp", "", true},  {"pids-limit", "", true},
+        {"l3-cache-schema", "", true},    {"mem-bw-schema", "", true},
+    },
+    .interspersed = true,
+    .run = update,
+});
+
+}  // namespace
 }  // namespace hull::cli

@@ -1,37 +1,22 @@
-// Flags that `hull checkpoint` and `hull restore` share, parsed as runc parses them.
+// The flags `hull checkpoint` and `hull restore` share, as runc has them, and the one struct they
+// fill (container::CriuCommonOptions, which criu_request turns into criu's request).
 #pragma once
 
-#include <sched.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <climits>
-#include <cstdint>
-#include <string>
-
-#include "base/result.h"
 #include "cli/args.h"
+#include "cli/command.h"
+#include "container/container.h"
 
 namespace hull::cli {
 
-// runc's default image path: ./checkpoint.
-inline base::Result<std::string> default_image_path() {
-  char buf[PATH_MAX];
-  if (::getcwd(buf, sizeof buf) == nullptr)
-    return base::fail(base::Error::from_errno(errno, "getcwd"));
-  return std::string(buf) + "/checkpoint";
-}
+inline constexpr FlagSpec kCriuFlags[] = {
+    {"image-path", "", true},   {"work-path", "", true},           {"tcp-established", "", false},
+    {"ext-unix-sk", "", false}, {"shell-job", "", false},          {"file-locks", "", false},
+    {"lazy-pages", "", false},  {"manage-cgroups-mode", "", true}, {"empty-ns", "", true},
+    {"auto-dedup", "", false},
+};
 
-// --empty-ns NAME (repeatable): only "network" is something criu can leave empty.
-inline base::Result<uint32_t> empty_ns_flags(const Args& a) {
-  uint32_t flags = 0;
-  for (const auto& ns : a.all("empty-ns")) {
-    if (ns != "network")
-      return base::fail(
-          base::Error::invalid(fmt::format("--empty-ns: namespace \"{}\" is not supported", ns)));
-    flags |= CLONE_NEWNET;
-  }
-  return flags;
-}
+// The shared options from kCriuFlags and the global --criu. The image path defaults to
+// ./checkpoint (runc's); --empty-ns takes only "network", the one namespace criu can leave out.
+Result<container::CriuCommonOptions> criu_options(const Globals& g, const Args& a);
 
 }  // namespace hull::cli

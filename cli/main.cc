@@ -5,12 +5,11 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <map>
 #include <seccomp.h>
 
 #include "base/log.h"
 #include "cli/args.h"
-#include "cli/commands.h"
+#include "cli/command.h"
 #include "sys/file.h"
 
 namespace hull::cli {
@@ -23,18 +22,6 @@ constexpr FlagSpec kGlobalFlags[] = {
     {"debug", "", false},         {"criu", "", true},       {"systemd-cgroup", "", false},
     {"rootless", "", true},       {"help", "h", false},     {"version", "v", false},
 };
-
-using Handler = Result<int> (*)(Globals&, Argv);
-const std::map<std::string, Handler, std::less<>>& commands() {
-  static const std::map<std::string, Handler, std::less<>> m = {
-      {"spec", cmd_spec},   {"create", cmd_create}, {"run", cmd_run},     {"start", cmd_start},
-      {"state", cmd_state}, {"list", cmd_list},     {"kill", cmd_kill},   {"delete", cmd_delete},
-      {"ps", cmd_ps},       {"exec", cmd_exec},     {"pause", cmd_pause}, {"resume", cmd_resume},
-      {"checkpoint", cmd_checkpoint}, {"restore", cmd_restore},
-      {"update", cmd_update}, {"events", cmd_events}, {"features", cmd_features},
-  };
-  return m;
-}
 
 // runc's shape: `docker info` takes the runtime's commit from the `commit:` line (it reports
 // "N/A" and warns without one); podman shows the first line.
@@ -114,20 +101,22 @@ int real_main(int argc, char** argv) {
     return parsed->has("help") ? 0 : 1;
   }
   g.command = args[i];
-  auto it = commands().find(g.command);
-  if (it == commands().end()) {
+  const Command* cmd = find_command(g.command);
+  if (cmd == nullptr) {
     if (g.command == "help") {
       print_usage(i + 1 < args.size() ? args[i + 1] : "");
       return 0;
     }
     return report(g, base::Error::invalid(fmt::format("No help topic for '{}'", g.command)));
   }
-  Argv rest(args.data() + i + 1, args.size() - i - 1);
+  std::span<const std::string> rest(args.data() + i + 1, args.size() - i - 1);
   if (wants_help(rest)) {
     print_usage(g.command);
     return 0;
   }
-  auto r = it->second(g, rest);
+  auto a = parse_args(rest, cmd->flags, cmd->interspersed);
+  if (!a.has_value()) return report(g, a.error());
+  auto r = cmd->run(g, *a);
   if (!r.has_value()) return report(g, r.error());
   return *r;
 }

@@ -1,28 +1,14 @@
 #include "cli/pid_file.h"
 
-#include <fcntl.h>
-
 #include "sys/file.h"
 
 namespace hull::cli {
 
-base::Result<std::optional<std::string>> pid_file_flag(const Args& a) {
-  std::optional<std::string> path = a.get("pid-file");
-  if (!path || path->empty()) return std::optional<std::string>();
-  if (path->front() == '/') return path;
-  std::string cwd = TRY(sys::getcwd().map_error(base::context("--pid-file " + *path)));
-  return std::optional<std::string>(cwd + "/" + *path);
-}
-
-base::Result<> write_pid_file(const std::string& path, pid_t pid) {
-  size_t slash = path.rfind('/');
-  std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  auto written = [&]() -> base::Result<> {
-    sys::UniqueFd d = TRY(sys::open(dir, O_RDONLY | O_DIRECTORY));
-    return sys::write_file_atomic(d, name, std::to_string(pid), 0644);
-  }();
-  return std::move(written).map_error(base::context("writing pid file " + path));
+base::Result<std::string> pid_file_flag(const Args& a) {
+  std::string path = a.get_or("pid-file", "");
+  if (path.empty() || path.front() == '/') return path;
+  std::string cwd = TRY(sys::getcwd().map_error(base::context("--pid-file " + path)));
+  return cwd + "/" + path;
 }
 
 }  // namespace hull::cli

@@ -84,4 +84,15 @@ Result<int> supervise(sys::ChildProcess& child, sys::FdRef master) {
   return st.shell_code();
 }
 
+Result<int> supervise_container(container::Container& c, const std::string& root,
+                                sys::FdRef master, bool keep) {
+  sys::ChildProcess init = c.take_init();
+  c.unlock();
+  auto code = supervise(init, master);
+  if (!keep)
+    if (auto again = container::Container::load(root, c.id()); again.has_value())
+      (void)again->destroy(true);
+  return code;
+}
+
 }  // namespace hull::cli

@@ -10,6 +10,8 @@
 
 #include "container/cgroups/cgroups.h"
 #include "container/internal/cgroup_manager.h"
+#include "container/internal/operation.h"
+#include "container/internal/pid_file.h"
 #include "sys/file.h"
 
 namespace hull::container {
@@ -109,28 +111,40 @@ Result<Status> Container::status() const {
 }
 
 Result<std::string> Container::oci_state(bool indent) const {
-  Status s = TRY(status());
-  return oci_state_json(m_state, s, indent);
+  return in_operation("state", id(), [&]() -> Result<std::string> {
+    Status s = TRY(status());
+    return oci_state_json(m_state, s, indent);
+  });
 }
 
-Result<> Container::require_status(std::string_view action, std::initializer_list<Status> allowed,
+Result<> Container::require_status(std::initializer_list<Status> allowed,
                                    std::string_view runc_text) const {
   Status s = TRY(status());
   for (Status a : allowed)
     if (a == s) return {};
   if (!runc_text.empty())
-    return fail(Error::invalid_state(
-        fmt::format("{} \"{}\": {} (it is {})", action, m_state.id, runc_text, status_name(s))));
+    return fail(Error::invalid_state(fmt::format("{} (it is {})", runc_text, status_name(s))));
   std::string want;
   for (Status a : allowed) {
     if (!want.empty()) want += " or ";
     want += status_name(a);
   }
-  return fail(Error::invalid_state(fmt::format("{} \"{}\": container is {}, not {}", action,
-                                               m_state.id, status_name(s), want)));
+  return fail(
+      Error::invalid_state(fmt::format("container is {}, not {}", status_name(s), want)));
+}
+
+Result<> Container::report_pid(const std::string& pid_file) {
+  if (pid_file.empty()) return {};
+  auto written = write_pid_file(pid_file, m_state.init_pid);
+  if (!written.has_value()) (void)destroy(true);
+  return written;
 }
 
 Result<std::vector<pid_t>> Container::processes() const {
+  return in_operation("ps", id(), [&] { return cgroup_pids(); });
+}
+
+Result<std::vector<pid_t>> Container::cgroup_pids() const {
   if (m_state.cgroup_paths.empty()) return std::vector<pid_t>{};
   auto cg = TRY(load_cgroup_manager(m_state));
   auto pids = cg->pids();

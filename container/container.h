@@ -53,7 +53,12 @@ struct CreateOptions {
   std::string id;
   std::string bundle = ".";
   std::string console_socket;  // empty: no console socket
-  int console_fd = -1;         // or an already connected socket (borrowed), for `run`'s own pty
+  // Or an already connected socket (borrowed), for `run`'s own pty; used only when the process
+  // has a terminal, so a caller may offer one before it knows.
+  int console_fd = -1;
+  // Written with init's pid once the container exists (a relative path is relative to the
+  // caller's working directory); if it cannot be, the container is destroyed. Empty: none.
+  std::string pid_file;
   int preserve_fds = 0;
   std::vector<std::string> extra_env;  // added to process.env (LISTEN_FDS for socket activation)
   bool no_pivot = false;
@@ -69,6 +74,7 @@ struct ExecOptions {
   std::string console_socket;
   int console_fd = -1;  // or an already connected socket (borrowed)
   int preserve_fds = 0;
+  std::string pid_file;  // the process's pid, written once it runs (it is killed if that fails)
   // runc's --ignore-paused: exec into a paused container; the process freezes as it joins the
   // cgroup, so exec returns only once the container is resumed.
   bool ignore_paused = false;
@@ -76,24 +82,31 @@ struct ExecOptions {
   std::map<std::string, std::string> sub_cgroups;
 };
 
-// `hull checkpoint` (runc's CriuOpts for Checkpoint). Paths may be relative to the caller's cwd.
-struct CheckpointOptions {
+// What checkpoint and restore both take from the user (runc's CriuOpts that both use), filled
+// from the same flags by the CLI and turned into criu's options in one place (criu_support.h).
+struct CriuCommonOptions {
   std::string criu_path = "criu";  // the global --criu flag
-  std::string image_path;          // required; created (0700) when missing
-  std::string work_path;           // criu's log and work files; default: the image dir
-  std::string parent_path;         // pre-dump chain: relative to image_path, must exist
-  bool leave_running = false;
+  // Checkpoint: created (0700) when missing; restore: a directory checkpoint wrote. Required.
+  std::string image_path;
+  std::string work_path;  // criu's log and work files (created 0700); default: the image dir
   bool tcp_established = false;
   bool ext_unix_sk = false;
   bool shell_job = false;
   bool file_locks = false;
+  bool lazy_pages = false;
+  std::string manage_cgroups_mode;  // "", "soft", "full", "strict", "ignore"
+  uint32_t empty_ns = 0;            // CLONE_NEWNET: leave the network namespace out
+};
+
+// `hull checkpoint` (runc's Checkpoint). Paths may be relative to the caller's cwd.
+struct CheckpointOptions {
+  CriuCommonOptions criu;
+  std::string parent_path;  // pre-dump chain: relative to the image path, must exist
+  bool leave_running = false;
   bool pre_dump = false;  // memory only, the container keeps running (needs mem_dirty_track)
   bool auto_dedup = false;
-  bool lazy_pages = false;
-  int status_fd = -1;                  // lazy pages: one byte is written when criu is ready
-  std::string page_server;             // "ADDRESS:PORT", or empty
-  std::string manage_cgroups_mode;     // "", "soft", "full", "strict", "ignore"
-  uint32_t empty_ns = 0;               // CLONE_NEWNET: leave the network namespace out
+  int status_fd = -1;        // lazy pages: one byte is written when criu is ready
+  std::string page_server;  // "ADDRESS:PORT", or empty
 };
 
 // `hull restore`: a new container from a bundle and a checkpoint image (runc's Restore).
@@ -101,17 +114,9 @@ struct RestoreOptions {
   std::string root = kDefaultRoot;
   std::string id;
   std::string bundle = ".";
-  std::string criu_path = "criu";
-  std::string image_path;  // required: a directory written by checkpoint
-  std::string work_path;
+  CriuCommonOptions criu;
   std::string console_socket;  // receives the restored terminal's master (orphan-pts-master)
-  bool tcp_established = false;
-  bool ext_unix_sk = false;
-  bool shell_job = false;
-  bool file_locks = false;
-  bool lazy_pages = false;
-  std::string manage_cgroups_mode;
-  uint32_t empty_ns = 0;
+  std::string pid_file;        // as CreateOptions::pid_file
   // The descriptors that replace the checkpointed container's stdio pipes (descriptors.json
   // entries "pipe:[N]" at index i get stdio[i]), as runc hands over its own stdio. Borrowed.
   int stdio[3] = {0, 1, 2};
@@ -121,12 +126,17 @@ struct RestoreOptions {
   bool systemd_cgroup = false;
 };
 
+// Every operation below that acts on a container reports its errors with one context frame, the
+// runc verb and the id: `create "web": ...`, `kill "web": container not running (it is stopped)`,
+// `delete "web": ...` (load is the exception: `container "web": container does not exist`).
 class Container {
  public:
   // Creates the container from its bundle; init waits before exec until start(). The second form
   // takes a bundle the caller has loaded (opts.bundle is then not read).
   static Result<Container> create(const CreateOptions& opts);
   static Result<Container> create(Bundle bundle, const CreateOptions& opts);
+  // create, then start (runc's run); a container that fails to start is destroyed.
+  static Result<Container> run(const CreateOptions& opts);
   // Opens an existing container and locks it. NotFound: `container "x": container does not
   // exist` (runc's words, which containerd, Docker and podman look for).
   static Result<Container> load(const std::string& root, const std::string& id);
@@ -199,10 +209,27 @@ class Container {
   // kept and locked.
   static Container adopt(std::string root, StateDir dir, State state, std::unique_ptr<Config> config,
                          sys::ChildProcess init);
-  // InvalidState naming the action, the id and the status. `runc_text`, when given, is runc's
-  // own wording for the refusal, which engines match ("container not running": the kill of a
-  // stopped container is done already); the message then carries it verbatim.
-  Result<> require_status(std::string_view action, std::initializer_list<Status> allowed,
+  // The operations without their context frame (in_operation adds it; run is create and start
+  // under one).
+  static Result<Container> create_container(Bundle bundle, const CreateOptions& opts);
+  Result<> start_process();
+  Result<sys::ChildProcess> exec_process(const ExecOptions& opts);
+  Result<> checkpoint_images(const CheckpointOptions& opts);
+  static Result<Container> restore_container(const RestoreOptions& opts);
+  Result<> send_signal(int sig, bool all);
+  Result<> remove_container(bool force);
+  static Result<> remove_unreadable(const std::string& root, const std::string& id);
+  Result<> update_resources(const Resources& request);
+  // processes() without its frame, for kill --all.
+  Result<std::vector<pid_t>> cgroup_pids() const;
+  // Writes init's pid to `pid_file` (nothing when empty); a container whose pid cannot be
+  // reported is destroyed, as runc does.
+  Result<> report_pid(const std::string& pid_file);
+  // InvalidState naming the status (the operation's frame names the action and id). `runc_text`,
+  // when given, is runc's own wording for the refusal, which engines match ("container not
+  // running": the kill of a stopped container is done already); the message then carries it
+  // verbatim.
+  Result<> require_status(std::initializer_list<Status> allowed,
                           std::string_view runc_text = {}) const;
   std::string dir() const;
   bool is_paused() const;

@@ -1,6 +1,5 @@
 // Container::checkpoint: `hull checkpoint`, runc's Checkpoint (libcontainer/criu_linux.go).
 #include <fcntl.h>
-#include <sched.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +8,7 @@
 
 #include "container/container.h"
 #include "container/criu_support.h"
+#include "container/internal/operation.h"
 #include "container/rootfs_path.h"
 #include "criu/criu.h"
 #include "sys/file.h"
@@ -39,12 +39,6 @@ Result<criu::PageServer> parse_page_server(const std::string& s) {
       address.empty())
     return bad();
   return criu::PageServer{address, port};
-}
-
-// Opens a directory criu writes into, creating it (0700) when missing, as runc does.
-Result<UniqueFd> open_output_dir(const std::string& path) {
-  TRY(sys::mkdir_all(path, 0700));
-  return sys::open(path, O_RDONLY | O_DIRECTORY);
 }
 
 // Namespaces the container joined by path are not part of the images: criu records them as
@@ -96,23 +90,20 @@ class DumpNotify : public criu::CriuNotifyHandler {
 }  // namespace
 
 Result<> Container::checkpoint(const CheckpointOptions& opts) {
-  TRY(require_status("checkpoint", {Status::Running}));
-  if (opts.image_path.empty()) return fail(Error::invalid("checkpoint: an image path is required"));
-  criu::CriuOptions co;
-  co.manage_cgroups_mode = TRY(cgroup_mode_flag(opts.manage_cgroups_mode));
-  if (!opts.page_server.empty()) co.page_server = TRY(parse_page_server(opts.page_server));
-  if (opts.empty_ns & ~static_cast<uint32_t>(CLONE_NEWNET))
-    return fail(Error::invalid("--empty-ns: only the network namespace can be left empty"));
+  return in_operation("checkpoint", id(), [&] { return checkpoint_images(opts); });
+}
 
-  criu::Criu criu(opts.criu_path);
-  TRY(criu.require_version(kMinCriuVersion, "checkpoint"));
+Result<> Container::checkpoint_images(const CheckpointOptions& opts) {
+  TRY(require_status({Status::Running}));
+  criu::CriuOptions co = TRY(criu_request(opts.criu));
+  if (!opts.page_server.empty()) co.page_server = TRY(parse_page_server(opts.page_server));
+
   // Said before anything is written: the container keeps running untouched.
+  criu::Criu criu = TRY(open_criu(opts.criu, "checkpoint"));
   if (opts.pre_dump && TRY(criu.check_feature("mem_dirty_track")) == criu::FeatureStatus::Missing)
     return fail(
         Error::unsupported("pre-dump needs memory dirty tracking, which this kernel lacks "
                            "(criu check --feature mem_dirty_track fails)"));
-  if (opts.lazy_pages && TRY(criu.check_feature("lazy_pages")) == criu::FeatureStatus::Missing)
-    return fail(Error::unsupported("--lazy-pages: criu or this kernel lacks userfaultfd support"));
   if (opts.status_fd >= 0) {
     int flags = TRY(sys::file_status_flags(sys::FdRef(opts.status_fd),
                                            fmt::format("--status-fd {}", opts.status_fd)));
@@ -120,12 +111,12 @@ Result<> Container::checkpoint(const CheckpointOptions& opts) {
       return fail(Error::invalid(
           fmt::format("invalid --status-fd argument {}: not writable", opts.status_fd)));
   }
-  UniqueFd images = TRY(open_output_dir(opts.image_path));
+  UniqueFd images = TRY(open_output_dir(opts.criu.image_path));
   // The parent is named relative to the image dir, which therefore exists first (as in runc).
   if (!opts.parent_path.empty()) {
     if (opts.parent_path[0] == '/')
       return fail(Error::invalid("--parent-path must be relative to the image path"));
-    std::string parent = opts.image_path + "/" + opts.parent_path;
+    std::string parent = opts.criu.image_path + "/" + opts.parent_path;
     struct stat st =
         TRY(sys::fstatat(AT_FDCWD, parent, 0).map_error(base::context("invalid --parent-path")));
     if (!S_ISDIR(st.st_mode))
@@ -135,20 +126,13 @@ Result<> Container::checkpoint(const CheckpointOptions& opts) {
   }
 
   UniqueFd work;
-  if (!opts.work_path.empty()) work = TRY(open_output_dir(opts.work_path));
+  if (!opts.criu.work_path.empty()) work = TRY(open_output_dir(opts.criu.work_path));
   co.images_dir_fd = images.get();
   co.work_dir_fd = work.is_valid() ? work.get() : -1;
   co.pid = m_state.init_pid;
   co.root = m_state.rootfs;
   co.leave_running = opts.leave_running;
-  co.tcp_established = opts.tcp_established;
-  co.ext_unix_sk = opts.ext_unix_sk;
-  co.shell_job = opts.shell_job;
-  co.file_locks = opts.file_locks;
   co.auto_dedup = opts.auto_dedup;
-  co.lazy_pages = opts.lazy_pages;
-  co.empty_ns = opts.empty_ns;
-  co.orphan_pts_master = true;
   co.config_file = criu_config_file(*m_config);
   TRY(add_external_namespaces(*m_config, co));
 

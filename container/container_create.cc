@@ -16,6 +16,7 @@
 #include "container/cgroups/mountinfo.h"
 #include "container/container.h"
 #include "container/hooks.h"
+#include "container/internal/operation.h"
 #include "container/idmapped_mounts.h"
 #include "container/init/protocol.h"
 #include "container/init_plan.h"
@@ -98,10 +99,32 @@ Result<Cgroups> make_cgroups(cgroups::Manager& cg, const Resources& res, bool ro
 }  // namespace
 
 Result<Container> Container::create(const CreateOptions& opts) {
-  return create(TRY(Bundle::load(opts.bundle)), opts);
+  return in_operation("create", opts.id, [&]() -> Result<Container> {
+    TRY(validate_id(opts.id));
+    Bundle bundle = TRY(Bundle::load(opts.bundle));
+    return create_container(std::move(bundle), opts);
+  });
 }
 
 Result<Container> Container::create(Bundle bundle, const CreateOptions& opts) {
+  return in_operation("create", opts.id,
+                      [&] { return create_container(std::move(bundle), opts); });
+}
+
+Result<Container> Container::run(const CreateOptions& opts) {
+  return in_operation("run", opts.id, [&]() -> Result<Container> {
+    TRY(validate_id(opts.id));
+    Bundle bundle = TRY(Bundle::load(opts.bundle));
+    Container c = TRY(create_container(std::move(bundle), opts));
+    if (auto started = c.start_process(); !started.has_value()) {
+      (void)c.destroy(true);
+      return fail(std::move(started).error());
+    }
+    return c;
+  });
+}
+
+Result<Container> Container::create_container(Bundle bundle, const CreateOptions& opts) {
   TRY(validate_id(opts.id));
   const Config& cfg = *bundle.config;
   const auto in_config = base::context(bundle.config_path);
@@ -161,7 +184,8 @@ Result<Container> Container::create(Bundle bundle, const CreateOptions& opts) {
 
   UniqueFd console;
   if (!opts.console_socket.empty()) console = TRY(sys::unix_connect(opts.console_socket, SOCK_STREAM));
-  if (opts.console_fd >= 0) console = TRY(sys::dup_cloexec(FdRef(opts.console_fd)));
+  if (opts.console_fd >= 0 && cfg.process->terminal)
+    console = TRY(sys::dup_cloexec(FdRef(opts.console_fd)));
   auto sync = TRY(sys::socketpair(SOCK_SEQPACKET));
   // The launcher's helper joins these before init's clone (container/namespaces.h).
   std::vector<UniqueFd> join_fds;
@@ -247,7 +271,10 @@ Result<Container> Container::create(Bundle bundle, const CreateOptions& opts) {
   sys::ChildProcess kept;
   if (opts.keep_child) kept = std::move(init);
   else init.release();
-  return adopt(opts.root, std::move(dir), std::move(st), std::move(bundle.config), std::move(kept));
+  Container c =
+      adopt(opts.root, std::move(dir), std::move(st), std::move(bundle.config), std::move(kept));
+  TRY(c.report_pid(opts.pid_file));
+  return c;
 }
 
 }  // namespace hull::container

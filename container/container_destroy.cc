@@ -12,6 +12,7 @@
 #include "base/log.h"
 #include "container/cgroups/cgroups.h"
 #include "container/internal/cgroup_manager.h"
+#include "container/internal/operation.h"
 #include "container/container.h"
 #include "container/hooks.h"
 #include "sys/file.h"
@@ -58,8 +59,17 @@ Result<> kill_and_remove(cgroups::Manager& cg) {
 }  // namespace
 
 Result<> Container::destroy(bool force) {
+  return in_operation("delete", id(), [&] { return remove_container(force); });
+}
+
+Result<> Container::destroy_unreadable(const std::string& root, const std::string& id) {
+  return in_operation("delete", id, [&] { return remove_unreadable(root, id); });
+}
+
+Result<> Container::remove_container(bool force) {
   Status s = TRY(status());
   if (s == Status::Running || s == Status::Paused) {
+    // runc's words.
     if (!force)
       return fail(Error::invalid_state(fmt::format(
           "cannot delete container {} that is not stopped: {}", m_state.id, status_name(s))));
@@ -83,7 +93,7 @@ Result<> Container::destroy(bool force) {
   return {};
 }
 
-Result<> Container::destroy_unreadable(const std::string& root, const std::string& id) {
+Result<> Container::remove_unreadable(const std::string& root, const std::string& id) {
   TRY(validate_id(id));
   std::string dir = root + "/" + id;
   auto fd = sys::open(dir, O_RDONLY | O_DIRECTORY);

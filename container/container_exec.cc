@@ -10,6 +10,8 @@
 #include "container/cgroups/cgroups.h"
 #include "container/cgroups/sub_cgroups.h"
 #include "container/internal/cgroup_manager.h"
+#include "container/internal/operation.h"
+#include "container/internal/pid_file.h"
 #include "container/container.h"
 #include "container/init/protocol.h"
 #include "container/init_plan.h"
@@ -32,12 +34,16 @@ using sys::FdRef;
 using sys::UniqueFd;
 
 Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
+  return in_operation("exec", id(), [&] { return exec_process(opts); });
+}
+
+Result<sys::ChildProcess> Container::exec_process(const ExecOptions& opts) {
   Status s = TRY(status());
   if (s == Status::Stopped) return fail(Error::invalid_state("cannot exec in a stopped container"));
   if (s == Status::Paused && !opts.ignore_paused)
     return fail(Error::invalid_state(
         "cannot exec in a paused container (use --ignore-paused to override)"));
-  if (opts.process.args.empty()) return fail(Error::invalid("exec: process args must not be empty"));
+  if (opts.process.args.empty()) return fail(Error::invalid("process args cannot be empty"));
 
   UniqueFd init_pidfd = TRY(sys::pidfd_open(m_state.init_pid));
   if (TRY(sys::process_start_time(m_state.init_pid)) != m_state.init_start_time)
@@ -57,7 +63,7 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
   if (!opts.console_socket.empty()) console = TRY(sys::unix_connect(opts.console_socket, SOCK_STREAM));
   if (opts.console_fd >= 0) console = TRY(sys::dup_cloexec(FdRef(opts.console_fd)));
   if (opts.process.terminal && !console)
-    return fail(Error::invalid("exec: --tty needs a --console-socket"));
+    return fail(Error::invalid("--tty needs a --console-socket"));
   auto sync = TRY(sys::socketpair(SOCK_SEQPACKET));
   nsexec::Bootstrap boot;
   boot.oom_score_adj = opts.process.oom_score_adj;
@@ -120,6 +126,8 @@ Result<sys::ChildProcess> Container::exec(const ExecOptions& opts) {
   };
   TRY(await_init(sync.first, kMsgReady, "it was ready", to_listener));
   TRY(await_init(sync.first, 0, "it exec'd", to_listener));
+  // A process whose pid cannot be reported is killed (the ChildProcess goes), as runc does.
+  if (!opts.pid_file.empty()) TRY(write_pid_file(opts.pid_file, child.pid()));
   return child;
 }
 

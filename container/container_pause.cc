@@ -2,6 +2,7 @@
 #include "container/cgroups/cgroups.h"
 #include "container/internal/cgroup_manager.h"
 #include "container/container.h"
+#include "container/internal/operation.h"
 
 namespace hull::container {
 
@@ -12,7 +13,7 @@ namespace {
 
 Result<std::unique_ptr<cgroups::Manager>> manager(const State& s) {
   if (s.cgroup_paths.empty())
-    return fail(Error::unsupported(fmt::format("container \"{}\" has no cgroup to freeze", s.id)));
+    return fail(Error::unsupported("the container has no cgroup to freeze"));
   return load_cgroup_manager(s);
 }
 
@@ -26,15 +27,19 @@ bool Container::is_paused() const {
 }
 
 Result<> Container::pause() {
-  TRY(require_status("pause", {Status::Running, Status::Created}, "container not running"));
-  auto cg = TRY(manager(m_state));
-  return cg->freeze().map_error(base::context(fmt::format("pause \"{}\"", m_state.id)));
+  return in_operation("pause", id(), [&]() -> Result<> {
+    TRY(require_status({Status::Running, Status::Created}, "container not running"));
+    auto cg = TRY(manager(m_state));
+    return cg->freeze();
+  });
 }
 
 Result<> Container::resume() {
-  TRY(require_status("resume", {Status::Paused}, "container not paused"));
-  auto cg = TRY(manager(m_state));
-  return cg->thaw().map_error(base::context(fmt::format("resume \"{}\"", m_state.id)));
+  return in_operation("resume", id(), [&]() -> Result<> {
+    TRY(require_status({Status::Paused}, "container not paused"));
+    auto cg = TRY(manager(m_state));
+    return cg->thaw();
+  });
 }
 
 }  // namespace hull::container

@@ -19,6 +19,7 @@
 #include "container/container.h"
 #include "container/criu_support.h"
 #include "container/hooks.h"
+#include "container/internal/operation.h"
 #include "container/mount_options.h"
 #include "container/namespaces.h"
 #include "container/rootfs_path.h"
@@ -165,12 +166,12 @@ class RestoreNotify : public criu::CriuNotifyHandler {
 }  // namespace
 
 Result<Container> Container::restore(const RestoreOptions& opts) {
+  return in_operation("restore", opts.id, [&] { return restore_container(opts); });
+}
+
+Result<Container> Container::restore_container(const RestoreOptions& opts) {
   TRY(validate_id(opts.id));
-  if (opts.image_path.empty()) return fail(Error::invalid("restore: an image path is required"));
-  criu::CriuOptions co;
-  co.manage_cgroups_mode = TRY(cgroup_mode_flag(opts.manage_cgroups_mode));
-  if (opts.empty_ns & ~static_cast<uint32_t>(CLONE_NEWNET))
-    return fail(Error::invalid("--empty-ns: only the network namespace can be left empty"));
+  criu::CriuOptions co = TRY(criu_request(opts.criu));
   // The same bundle checks as create's (a rootfs reached through a symlink is refused).
   Bundle b = TRY(Bundle::load(opts.bundle));
   const std::string& bundle = b.dir;
@@ -180,27 +181,22 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
   const Linux& lx = config->linux ? *config->linux : kNoLinux;
 
   // Everything that can be checked without side effects comes first.
-  criu::Criu criu(opts.criu_path);
-  TRY(criu.require_version(kMinCriuVersion, "restore"));
-  if (opts.lazy_pages && TRY(criu.check_feature("lazy_pages")) == criu::FeatureStatus::Missing)
-    return fail(Error::unsupported("--lazy-pages: criu or this kernel lacks userfaultfd support"));
-  UniqueFd images = TRY(
-      sys::open(opts.image_path, O_RDONLY | O_DIRECTORY).map_error(base::context("image path")));
-  std::string descriptors_path = opts.image_path + "/" + kDescriptorsFile;
+  criu::Criu criu = TRY(open_criu(opts.criu, "restore"));
+  const std::string& image_path = opts.criu.image_path;
+  UniqueFd images =
+      TRY(sys::open(image_path, O_RDONLY | O_DIRECTORY).map_error(base::context("image path")));
+  std::string descriptors_path = image_path + "/" + kDescriptorsFile;
   auto descriptors_text = sys::read_file_at(images, kDescriptorsFile);
   if (!descriptors_text.has_value()) {
     if (descriptors_text.error().errno_code() == ENOENT)
       return fail(
           Error::not_found(fmt::format("{}: missing: {} is not a checkpoint image directory",
-                                       descriptors_path, opts.image_path)));
+                                       descriptors_path, image_path)));
     return fail(std::move(descriptors_text).error());
   }
   std::vector<std::string> fds = TRY(parse_descriptors(*descriptors_text, descriptors_path));
   UniqueFd work;
-  if (!opts.work_path.empty()) {
-    TRY(sys::mkdir_all(opts.work_path, 0700));
-    work = TRY(sys::open(opts.work_path, O_RDONLY | O_DIRECTORY));
-  }
+  if (!opts.criu.work_path.empty()) work = TRY(open_output_dir(opts.criu.work_path));
   auto layout = TRY(cgroups::detect_cgroup_layout());
 
   StateDir state_dir = TRY(StateDir::claim(opts.root, opts.id));
@@ -272,13 +268,6 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
   co.images_dir_fd = images.get();
   co.work_dir_fd = work.is_valid() ? work.get() : -1;
   co.root = criu_root;
-  co.tcp_established = opts.tcp_established;
-  co.ext_unix_sk = opts.ext_unix_sk;
-  co.shell_job = opts.shell_job;
-  co.file_locks = opts.file_locks;
-  co.lazy_pages = opts.lazy_pages;
-  co.empty_ns = opts.empty_ns;
-  co.orphan_pts_master = true;
   co.restore_sibling = true;
   co.config_file = criu_config_file(*config);
 
@@ -305,7 +294,10 @@ Result<Container> Container::restore(const RestoreOptions& opts) {
   sys::ChildProcess kept;
   if (opts.keep_child) kept = std::move(init);
   else init.release();
-  return adopt(opts.root, std::move(state_dir), std::move(st), std::move(config), std::move(kept));
+  Container c =
+      adopt(opts.root, std::move(state_dir), std::move(st), std::move(config), std::move(kept));
+  TRY(c.report_pid(opts.pid_file));
+  return c;
 }
 
 }  // namespace hull::container

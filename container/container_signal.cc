@@ -4,6 +4,7 @@
 #include <cerrno>
 
 #include "container/container.h"
+#include "container/internal/operation.h"
 #include "sys/process.h"
 
 namespace hull::container {
@@ -27,14 +28,18 @@ Result<sys::UniqueFd> pidfd_if_same(pid_t pid, uint64_t start_time) {
 }  // namespace
 
 Result<> Container::signal(int sig, bool all) {
+  return in_operation("kill", id(), [&] { return send_signal(sig, all); });
+}
+
+Result<> Container::send_signal(int sig, bool all) {
   // runc allows signalling a created container (it is how engines stop one that never started).
   if (all) {
-    TRY(require_status("kill", {Status::Created, Status::Running, Status::Paused, Status::Stopped}));
+    TRY(require_status({Status::Created, Status::Running, Status::Paused, Status::Stopped}));
   } else {
-    TRY(require_status("kill", {Status::Created, Status::Running, Status::Paused}, kNotRunning));
+    TRY(require_status({Status::Created, Status::Running, Status::Paused}, kNotRunning));
   }
   if (all) {
-    auto pids = TRY(processes());
+    auto pids = TRY(cgroup_pids());
     for (pid_t p : pids) {
       auto fd = sys::pidfd_open(p);
       if (fd.has_value()) (void)sys::pidfd_send_signal(*fd, sig);
@@ -47,8 +52,7 @@ Result<> Container::signal(int sig, bool all) {
   auto gone = [&](Error e) -> Error {
     // ENOENT: /proc/<pid>/stat vanished as init was reaped.
     if (e.errno_code() != ESRCH && e.errno_code() != ENOENT) return e;
-    return Error::invalid_state(
-        fmt::format("kill \"{}\": {} (it is stopped)", m_state.id, kNotRunning));
+    return Error::invalid_state(fmt::format("{} (it is stopped)", kNotRunning));
   };
   sys::UniqueFd fd = TRY(pidfd_if_same(m_state.init_pid, m_state.init_start_time).map_error(gone));
   TRY(sys::pidfd_send_signal(fd, sig).map_error(gone));

@@ -4,6 +4,7 @@
 #include "base/log.h"
 #include "container/container.h"
 #include "container/hooks.h"
+#include "container/internal/operation.h"
 #include "container/init/protocol.h"
 #include "container/launcher.h"
 #include "sys/file.h"
@@ -16,14 +17,18 @@ using base::fail;
 using sys::FdRef;
 
 Result<> Container::start() {
+  return in_operation("start", id(), [&] { return start_process(); });
+}
+
+Result<> Container::start_process() {
   Status s = TRY(status());
   if (s != Status::Created) {
     // runc's words for each refusal.
-    std::string why = s == Status::Stopped ? "cannot start a container that has stopped"
-                      : s == Status::Running
-                          ? "cannot start an already running container"
-                          : fmt::format("cannot start a container in the {} state", status_name(s));
-    return fail(Error::invalid_state(fmt::format("start \"{}\": {}", m_state.id, why)));
+    return fail(Error::invalid_state(
+        s == Status::Stopped ? "cannot start a container that has stopped"
+        : s == Status::Running
+            ? "cannot start an already running container"
+            : fmt::format("cannot start a container in the {} state", status_name(s))));
   }
   std::string sock = dir() + "/exec.sock";
   sys::UniqueFd conn = TRY(sys::unix_connect(sock, SOCK_SEQPACKET));

@@ -1,9 +1,12 @@
 #include "container/criu_support.h"
 
-#include "base/json.h"
+#include <fcntl.h>
+#include <sched.h>
 
+#include "base/json.h"
 #include "base/json_writer.h"
 #include "container/mount_options.h"
+#include "sys/file.h"
 
 namespace hull::container {
 
@@ -92,6 +95,35 @@ std::string criu_config_file(const Config& cfg) {
 base::Result<criu::CgroupMode> cgroup_mode_flag(std::string_view name) {
   if (name.empty()) return criu::CgroupMode::Unset;
   return criu::parse_cgroup_mode(name);
+}
+
+base::Result<criu::CriuOptions> criu_request(const CriuCommonOptions& o) {
+  if (o.image_path.empty()) return fail(Error::invalid("an image path is required"));
+  if (o.empty_ns & ~static_cast<uint32_t>(CLONE_NEWNET))
+    return fail(Error::invalid("--empty-ns: only the network namespace can be left empty"));
+  criu::CriuOptions co;
+  co.manage_cgroups_mode = TRY(cgroup_mode_flag(o.manage_cgroups_mode));
+  co.tcp_established = o.tcp_established;
+  co.ext_unix_sk = o.ext_unix_sk;
+  co.shell_job = o.shell_job;
+  co.file_locks = o.file_locks;
+  co.lazy_pages = o.lazy_pages;
+  co.empty_ns = o.empty_ns;
+  co.orphan_pts_master = true;
+  return co;
+}
+
+base::Result<criu::Criu> open_criu(const CriuCommonOptions& o, std::string_view action) {
+  criu::Criu criu(o.criu_path);
+  TRY(criu.require_version(kMinCriuVersion, action));
+  if (o.lazy_pages && TRY(criu.check_feature("lazy_pages")) == criu::FeatureStatus::Missing)
+    return fail(Error::unsupported("--lazy-pages: criu or this kernel lacks userfaultfd support"));
+  return criu;
+}
+
+base::Result<sys::UniqueFd> open_output_dir(const std::string& path) {
+  TRY(sys::mkdir_all(path, 0700));
+  return sys::open(path, O_RDONLY | O_DIRECTORY);
 }
 
 std::string clean_container_path(std::string_view path) {

@@ -1,6 +1,8 @@
-// What checkpoint and restore share: the criu version hull needs, the external mount map (runc's
-// addCriuDumpMount / addCriuRestoreMount), and descriptors.json. Pure functions over the config,
-// so the mapping is unit-tested without criu or root.
+// What checkpoint and restore share: the criu version hull needs, the request made from the
+// options both take (CriuCommonOptions), the external mount map (runc's addCriuDumpMount /
+// addCriuRestoreMount), and descriptors.json. Pure functions over the options and the config, so
+// the mapping is unit-tested without criu or root; open_criu and open_output_dir do the I/O both
+// directions share.
 #pragma once
 
 #include <functional>
@@ -12,7 +14,9 @@
 #include "base/result.h"
 #include "container/cgroups/mountinfo.h"
 #include "container/config.h"
+#include "container/container.h"
 #include "criu/criu.h"
+#include "sys/unique_fd.h"
 
 namespace hull::container {
 
@@ -35,6 +39,16 @@ std::string criu_config_file(const Config& cfg);
 
 // "" -> Unset, otherwise criu::parse_cgroup_mode.
 base::Result<criu::CgroupMode> cgroup_mode_flag(std::string_view name);
+
+// criu's request as far as the shared options make it: checks them (an image path is given,
+// --manage-cgroups-mode is known, --empty-ns names only the network) and copies the rest; the
+// container's console master always comes back (orphan_pts_master). InvalidArgument otherwise.
+base::Result<criu::CriuOptions> criu_request(const CriuCommonOptions& o);
+// The criu binary at o.criu_path, checked to be recent enough for `action` ("checkpoint") and,
+// for lazy pages, to have userfaultfd support. Nothing is written.
+base::Result<criu::Criu> open_criu(const CriuCommonOptions& o, std::string_view action);
+// A directory criu writes into (images, work), created (0700) when missing, as runc does.
+base::Result<sys::UniqueFd> open_output_dir(const std::string& path);
 
 // A mount destination as criu names the mount point: absolute, no repeated or trailing slashes.
 std::string clean_container_path(std::string_view path);

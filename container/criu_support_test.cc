@@ -1,5 +1,7 @@
 #include "container/criu_support.h"
 
+#include <sched.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -158,6 +160,48 @@ TEST(CgroupModeFlag, EmptyIsUnsetOthersParse) {
   ASSERT_TRUE(soft.has_value());
   EXPECT_EQ(*soft, criu::CgroupMode::Soft);
   EXPECT_THAT(cgroup_mode_flag("bogus"), FailedWith(ErrorKind::InvalidArgument));
+}
+
+
+// The options checkpoint and restore share become criu's request in this one place.
+TEST(CriuRequest, SharedOptionsMapOntoCriusRequest) {
+  CriuCommonOptions o;
+  o.image_path = "/img";
+  o.tcp_established = true;
+  o.ext_unix_sk = true;
+  o.shell_job = true;
+  o.file_locks = true;
+  o.lazy_pages = true;
+  o.manage_cgroups_mode = "full";
+  o.empty_ns = CLONE_NEWNET;
+  auto co = criu_request(o);
+  ASSERT_TRUE(co.has_value()) << co.error().message();
+  EXPECT_TRUE(co->tcp_established && co->ext_unix_sk && co->shell_job && co->file_locks);
+  EXPECT_TRUE(co->lazy_pages);
+  EXPECT_EQ(co->manage_cgroups_mode, criu::CgroupMode::Full);
+  EXPECT_EQ(co->empty_ns, static_cast<uint32_t>(CLONE_NEWNET));
+  EXPECT_TRUE(co->orphan_pts_master);
+  // Directories are opened later; nothing else is set.
+  EXPECT_EQ(co->images_dir_fd, -1);
+  EXPECT_FALSE(co->leave_running || co->auto_dedup || co->track_mem);
+
+  CriuCommonOptions defaults;
+  defaults.image_path = "/img";
+  auto plain = criu_request(defaults);
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_FALSE(plain->tcp_established || plain->lazy_pages || plain->shell_job);
+  EXPECT_EQ(plain->manage_cgroups_mode, criu::CgroupMode::Unset);
+}
+
+TEST(CriuRequest, BadSharedOptionsAreRefusedBeforeCriuRuns) {
+  EXPECT_THAT(criu_request(CriuCommonOptions{}), ErrorMessageHas("an image path is required"));
+  CriuCommonOptions o;
+  o.image_path = "/img";
+  o.empty_ns = CLONE_NEWPID;
+  EXPECT_THAT(criu_request(o), ErrorMessageHas("--empty-ns: only the network namespace"));
+  o.empty_ns = 0;
+  o.manage_cgroups_mode = "bogus";
+  EXPECT_THAT(criu_request(o), FailedWith(ErrorKind::InvalidArgument));
 }
 
 }  // namespace

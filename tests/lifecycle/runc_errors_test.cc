@@ -123,6 +123,45 @@ TEST(RuncErrorsTest, StoppedContainerIsNotRunning) {
   EXPECT_EQ(hull({"delete", id}).exit_code, 0);
 }
 
+// One frame per error, `<verb> "<id>": `, added by the library for every verb (the CLI adds
+// none): the refusal text follows it once. Checked to fail before: checkpoint said
+// `checkpoint "c": checkpoint "c": ...`, update and delete said no verb at all.
+TEST(RuncErrorsTest, EveryVerbNamesItselfAndTheIdOnce) {
+  Hull hull;
+  Bundle b({"sleep", "100"});
+  std::string id = unique_id("frame");
+  ContainerGuard guard(hull, id);
+  ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), id}).exit_code, 0);
+  // (stderr is logfmt: the quotes around the id come escaped)
+  auto frame = [&](const std::string& verb) { return verb + " \\\"" + id + "\\\": "; };
+  auto count = [](const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t i = text.find(what); i != std::string::npos; i = text.find(what, i + 1)) ++n;
+    return n;
+  };
+  RunResult r = hull({"delete", id});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(frame("delete") + "cannot delete container " + id +
+                               " that is not stopped: running"));
+  ASSERT_EQ(hull({"kill", id, "KILL"}).exit_code, 0);
+  ASSERT_EQ(wait_for_status(hull, id, "stopped"), "stopped");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"kill", id}, "container not running (it is stopped)"},
+      {{"pause", id}, "container not running (it is stopped)"},
+      {{"resume", id}, "container not paused (it is stopped)"},
+      {{"start", id}, "cannot start a container that has stopped"},
+      {{"exec", id, "true"}, "cannot exec in a stopped container"},
+      {{"checkpoint", "--image-path", b.dir() + "/img", id}, "container is stopped, not running"},
+      {{"update", "--memory", "1000000", id}, "container not running"},
+  };
+  for (const auto& [args, text] : cases) {
+    r = hull(args);
+    EXPECT_NE(r.exit_code, 0) << args[0];
+    EXPECT_THAT(r.err, HasSubstr(frame(args[0]) + text)) << args[0];
+    EXPECT_EQ(count(r.err, id), 1U) << args[0] << ": " << r.err;
+  }
+}
+
 TEST(RuncErrorsTest, SignalZeroChecksThatInitIsAlive) {
   Hull hull;
   Bundle b({"sleep", "100"});
