@@ -4,10 +4,7 @@
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <linux/magic.h>
 #include <poll.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,7 +14,6 @@
 
 #include "base/testing/matchers.h"
 #include "container/container.h"
-#include "tests/cgroups/util.h"
 #include "tests/harness/harness.h"
 
 namespace hull::testing {
@@ -28,16 +24,6 @@ using container::Container;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using namespace std::chrono_literals;
-
-bool exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
-
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
 
 // The value of `key` in a flat-keyed file ("oom_kill 1").
 long keyed(const std::string& text, const std::string& key) {
@@ -54,9 +40,7 @@ std::string disk_devno() { return trimmed(read_text("/sys/block/vda/dev")); }
 class Cgroup2Test : public ::testing::Test {
  protected:
   void SetUp() override {
-    struct statfs fs;
-    if (::statfs("/sys/fs/cgroup", &fs) != 0 || fs.f_type != CGROUP2_SUPER_MAGIC)
-      GTEST_SKIP() << "not a pure cgroup v2 host";
+    if (!is_pure_cgroup2()) GTEST_SKIP() << "not a pure cgroup v2 host";
   }
   // The container's cgroup directory (cgroupfs driver: /sys/fs/cgroup/hull/<id>).
   static std::string dir(const Running& c) { return c.cgroup_paths()[""]; }
@@ -206,9 +190,7 @@ TEST_F(Cgroup2Test, DeviceFilterAllowsAndDeniesOpens) {
   std::string devno = disk_devno();
   std::string major = devno.substr(0, devno.find(':')), minor = devno.substr(devno.find(':') + 1);
   Bundle b({"sleep", "1000"});
-  b.edit(
-      "for k in ['bounding', 'effective', 'permitted']: "
-      "c['process']['capabilities'][k].append('CAP_MKNOD')");
+  b.edit(edits::add_capability("CAP_MKNOD"));
   // Everything denied, then the guest's disk readable only (the defaults follow: null, zero...).
   b.edit(
       "c['linux']['resources'] = {'devices': [{'allow': False, 'access': 'rwm'}, "
@@ -240,8 +222,7 @@ TEST_F(Cgroup2Test, FreezerStopsAndResumesTheContainer) {
   Bundle b({"sh", "-c",
             "i=0; while :; do i=$((i+1)); echo $i >/data/c.tmp; mv /data/c.tmp /data/c; sleep 0.1; "
             "done"});
-  b.edit("c['mounts'].append({'destination': '/data', 'type': 'bind', 'source': '" + data.path() +
-         "', 'options': ['rbind', 'rw']})");
+  b.edit(edits::bind(data.path(), "/data"));
   Running c(m_hull, b, unique_id("v2-freeze"));
   ASSERT_TRUE(c.ok()) << c.run().err;
   std::string counter = data.path() + "/c";
@@ -265,7 +246,7 @@ TEST_F(Cgroup2Test, FreezerStopsAndResumesTheContainer) {
 // the whole cgroup in the kernel, tasks forked meanwhile included.
 TEST_F(Cgroup2Test, DeleteKillsAForkBombAtOnce) {
   Bundle b({"sh", "-c", "f() { f | f & }; f"});
-  b.edit("c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']");
+  b.edit(edits::drop_namespace("pid"));
   b.edit("c['linux']['resources'] = {'pids': {'limit': 200}}");
   std::string cid = unique_id("v2-kill");
   ASSERT_EQ(m_hull({"run", "-d", "--bundle", b.dir(), cid}).exit_code, 0);
@@ -292,8 +273,7 @@ TEST_F(Cgroup2Test, CgroupNamespaceMakesTheContainersCgroupItsRoot) {
   EXPECT_THAT(m_hull({"exec", c.id(), "cat", "/sys/fs/cgroup/cgroup.procs"}).out, HasSubstr("1\n"));
   // Without the namespace the host's path shows.
   Bundle host({"sleep", "1000"});
-  host.edit(
-      "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'cgroup']");
+  host.edit(edits::drop_namespace("cgroup"));
   Running h(m_hull, host, unique_id("v2-nocgns"));
   ASSERT_TRUE(h.ok()) << h.run().err;
   EXPECT_EQ(trimmed(m_hull({"exec", h.id(), "cat", "/proc/self/cgroup"}).out),

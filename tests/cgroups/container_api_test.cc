@@ -7,7 +7,7 @@
 
 #include "base/testing/matchers.h"
 #include "container/container.h"
-#include "tests/cgroups/util.h"
+#include "tests/harness/harness.h"
 
 namespace hull::testing {
 namespace {

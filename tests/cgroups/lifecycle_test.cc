@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
-#include "tests/cgroups/util.h"
+#include "tests/harness/harness.h"
 
 namespace hull::testing {
 namespace {
@@ -20,16 +20,10 @@ long read_count(const std::string& path) {
   return s.empty() ? -1 : std::atol(s.c_str());
 }
 
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
-
 TEST(LifecycleTest, PauseFreezesTheContainerAndResumeContinuesIt) {
   TempDir shared;
   Bundle b({"sh", "-c", "i=0; while :; do i=$((i+1)); echo $i > /shared/count; sleep 0.02; done"});
-  b.edit("c['mounts'].append({'destination': '/shared', 'type': 'bind', 'source': '" +
-         shared.path() + "', 'options': ['rbind', 'rw']})");
+  b.edit(edits::bind(shared.path(), "/shared"));
   Hull hull;
   Running c(hull, b, unique_id("cg-pause"));
   ASSERT_TRUE(c.ok()) << c.run().err;
@@ -64,7 +58,7 @@ TEST(LifecycleTest, PauseFreezesTheContainerAndResumeContinuesIt) {
 // name the container's cgroup, for init and for an exec'd process alike.
 TEST(LifecycleTest, InitAndExecAreInEveryHierarchy) {
   Bundle b({"sleep", "1000"});
-  b.edit("c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'cgroup']");
+  b.edit(edits::drop_namespace("cgroup"));
   Hull hull;
   Running c(hull, b, unique_id("cg-join"));
   ASSERT_TRUE(c.ok()) << c.run().err;
@@ -184,7 +178,7 @@ TEST(LifecycleTest, UpdateChangesLiveLimitsAndKeepsWhatItDoesNotName) {
 
   TempDir tmp;
   std::string file = tmp.path() + "/r.json";
-  { std::ofstream(file) << R"({"cpu":{"shares":256}})"; }
+  ASSERT_TRUE(write_text(file, R"({"cpu":{"shares":256}})"));
   RunResult f = hull({"update", "--resources=" + file, c.id()});
   ASSERT_EQ(f.exit_code, 0) << f.err;
   EXPECT_EQ(shares(), "256");

@@ -6,13 +6,22 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "tests/cgroups/util.h"
+#include "tests/harness/harness.h"
 
 namespace hull::testing {
 namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+// `hull run` of `b` in the foreground as unique_id(name); nothing is left behind.
+RunResult run_once(const Bundle& b, const std::string& name) {
+  Hull hull;
+  std::string id = unique_id(name);
+  RunResult r = hull({"run", "--bundle", b.dir(), id}, std::chrono::seconds(30));
+  (void)hull({"delete", "--force", id});
+  return r;
+}
 
 TEST(LimitsTest, MemoryLimitIsSeenInsideAndAnOomKillIsReportedByEvents) {
   Bundle b({"sleep", "1000"});
@@ -59,10 +68,7 @@ TEST(LimitsTest, PidsLimitMakesForksPastItFail) {
             "cat /sys/fs/cgroup/pids/pids.max; i=0; "
             "while [ $i -lt 8 ]; do i=$((i+1)); sleep 30 & echo started $i; done"});
   b.edit("c['linux']['resources']['pids'] = {'limit': 4}");
-  Hull hull;
-  std::string id = unique_id("cg-pids");
-  RunResult r = hull({"run", "--bundle", b.dir(), id}, std::chrono::seconds(30));
-  (void)hull({"delete", "--force", id});
+  RunResult r = run_once(b, "cg-pids");
   EXPECT_THAT(r.out, ::testing::StartsWith("4\n"));
   EXPECT_THAT(r.out + r.err, HasSubstr("can't fork"));
   // init and three sleeps fill the four pids; the fourth sleep cannot start.
@@ -75,10 +81,7 @@ TEST(LimitsTest, CpuQuotaThrottlesABusyLoop) {
             "cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us; while :; do :; done & sleep 1; kill $!; "
             "cat /sys/fs/cgroup/cpu/cpu.stat"});
   b.edit("c['linux']['resources']['cpu'] = {'quota': 10000, 'period': 100000}");
-  Hull hull;
-  std::string id = unique_id("cg-quota");
-  RunResult r = hull({"run", "--bundle", b.dir(), id}, std::chrono::seconds(30));
-  (void)hull({"delete", "--force", id});
+  RunResult r = run_once(b, "cg-quota");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, ::testing::StartsWith("10000\n"));
   size_t at = r.out.find("nr_throttled ");
@@ -91,10 +94,7 @@ TEST(LimitsTest, CpusetRestrictsTheCpus) {
   if (sysconf(_SC_NPROCESSORS_ONLN) < 2) GTEST_SKIP() << "needs two cpus";
   Bundle b({"sh", "-c", "cat /sys/fs/cgroup/cpuset/cpuset.cpus; grep Cpus_allowed_list /proc/self/status"});
   b.edit("c['linux']['resources']['cpu'] = {'cpus': '1'}");
-  Hull hull;
-  std::string id = unique_id("cg-cpuset");
-  RunResult r = hull({"run", "--bundle", b.dir(), id}, std::chrono::seconds(30));
-  (void)hull({"delete", "--force", id});
+  RunResult r = run_once(b, "cg-cpuset");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "1\nCpus_allowed_list:\t1\n");
 }
@@ -105,11 +105,7 @@ RunResult write_kmsg(const std::string& rules) {
   Bundle b({"sh", "-c", "echo hull-cgroups-test > /kmsgdev && echo wrote"});
   b.edit("c['linux']['resources']['devices'] += " + rules);
   EXPECT_EQ(mknod((b.rootfs() + "/kmsgdev").c_str(), S_IFCHR | 0666, makedev(1, 11)), 0);
-  Hull hull;
-  std::string id = unique_id("cg-dev");
-  RunResult r = hull({"run", "--bundle", b.dir(), id}, std::chrono::seconds(30));
-  (void)hull({"delete", "--force", id});
-  return r;
+  return run_once(b, "cg-dev");
 }
 
 TEST(LimitsTest, DeviceRulesAllowAndDenyInOrder) {

@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -31,18 +30,6 @@ std::string criu_path() {
   return "/usr/sbin/criu";
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
-
 // The counter file's value; -1 while it is being rewritten (empty) or missing.
 long read_count(const std::string& path) {
   std::string s = read_text(path);
@@ -51,21 +38,9 @@ long read_count(const std::string& path) {
 }
 
 // Waits until the counter is above `n`; returns the value seen (or -1 on timeout).
-long wait_count_above(const std::string& path, long n, std::chrono::milliseconds timeout = 10s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    long v = read_count(path);
-    if (v > n) return v;
-    std::this_thread::sleep_for(20ms);
-  }
-  return -1;
-}
-
-// The "pid" of `hull state` output, or 0.
-long state_pid(const std::string& json) {
-  size_t at = json.find("\"pid\":");
-  if (at == std::string::npos) return 0;
-  return std::strtol(json.c_str() + at + 6, nullptr, 10);
+long wait_count_above(const std::string& path, long n) {
+  long v = -1;
+  return wait_for([&] { return (v = read_count(path)) > n; }) ? v : -1;
 }
 
 class CheckpointTest : public ::testing::Test {
@@ -82,12 +57,13 @@ class CheckpointTest : public ::testing::Test {
 
   // Other tests create containers at the same time: only this test's ids and paths count.
   void TearDown() override {
-    for (const auto& cid : m_ids) (void)m_hull({"delete", "--force", cid});
+    m_ids.delete_all();
     if (IsSkipped()) return;
     for (const auto& m : mount_points())
       EXPECT_EQ(m.rfind(m_hull.root(), 0), std::string::npos) << "mount left behind: " << m;
     for (const auto& d : cgroup_dirs())
-      for (const auto& cid : m_ids) EXPECT_THAT(d, Not(HasSubstr(cid))) << "cgroup left behind";
+      for (const auto& cid : m_ids.all())
+        EXPECT_THAT(d, Not(HasSubstr(cid))) << "cgroup left behind";
   }
 
   // A counter whose value lives in `where` ("shell": a shell variable; "tmpfs": a file on a tmpfs
@@ -107,8 +83,7 @@ class CheckpointTest : public ::testing::Test {
     std::string script = "exec </dev/null >/dev/null 2>&1; i=0; while " + cond + "; do " + loop +
                          "; sleep 0.05; done; exit 7";
     auto b = std::make_unique<Bundle>(std::vector<std::string>{"/bin/sh", "-c", script});
-    b->edit("c['mounts'].append({'destination': '/data', 'type': 'bind', 'source': '" +
-            m_data.path() + "', 'options': ['rbind', 'rw']})");
+    b->edit(edits::bind(m_data.path(), "/data"));
     if (where == "tmpfs")
       b->edit(
           "c['mounts'].append({'destination': '/scratch', 'type': 'tmpfs', 'source': 'tmpfs', "
@@ -116,10 +91,7 @@ class CheckpointTest : public ::testing::Test {
     return b;
   }
 
-  std::string id(const std::string& name) {
-    m_ids.push_back(name + "-" + std::to_string(getpid()) + "-" + std::to_string(m_ids.size()));
-    return m_ids.back();
-  }
+  std::string id(const std::string& name) { return m_ids.add(name); }
 
   RunResult hull(std::vector<std::string> args, const std::string& criu = {}) {
     args.insert(args.begin(), {"--criu", criu.empty() ? criu_path() : criu});
@@ -142,9 +114,32 @@ class CheckpointTest : public ::testing::Test {
     EXPECT_EQ(read_count(count_file()), a) << "the counter still runs";
   }
 
+  // `checkpoint --image-path img [args] cid`, which must succeed and stop the counter; `*at` gets
+  // the count it stopped at.
+  void checkpoint(const std::string& cid, const std::string& img, long* at,
+                  const std::vector<std::string>& args = {}) {
+    std::vector<std::string> argv = {"checkpoint", "--image-path", img};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back(cid);
+    RunResult ck = hull(argv);
+    ASSERT_EQ(ck.exit_code, 0) << ck.err;
+    expect_frozen();
+    *at = read_count(count_file());
+  }
+
+  // `restore -d` of `img` as `cid`: the counter goes on from `at` (a fresh start would count from
+  // 1 again).
+  void restore_continues(const Bundle& b, const std::string& cid, const std::string& img, long at) {
+    RunResult rs = hull({"restore", "-d", "--image-path", img, "--bundle", b.dir(), cid});
+    ASSERT_EQ(rs.exit_code, 0) << rs.err;
+    long next = wait_count_above(count_file(), at);
+    EXPECT_GT(next, at);
+    EXPECT_LT(next, at + 40);
+  }
+
   Hull m_hull;
   TempDir m_data, m_images;
-  std::vector<std::string> m_ids;
+  ContainerIds m_ids{m_hull};
 };
 
 TEST_F(CheckpointTest, CheckpointStopsAndRestoreContinuesTheCounter) {
@@ -152,28 +147,21 @@ TEST_F(CheckpointTest, CheckpointStopsAndRestoreContinuesTheCounter) {
   std::string cid = id("counter");
   run_counter(*b, cid);
   std::string img = m_images.path() + "/img";
-  RunResult ck = hull({"checkpoint", "--image-path", img, cid});
-  ASSERT_EQ(ck.exit_code, 0) << ck.err;
+  long at_checkpoint = 0;
+  ASSERT_NO_FATAL_FAILURE(checkpoint(cid, img, &at_checkpoint));
   EXPECT_TRUE(exists(img + "/descriptors.json"));
   EXPECT_TRUE(exists(img + "/inventory.img"));
   // Checkpointed containers are gone, as with runc.
   EXPECT_FALSE(exists(state_dir(cid)));
-  expect_frozen();
-  long at_checkpoint = read_count(count_file());
   ASSERT_GT(at_checkpoint, 3);
 
-  RunResult rs = hull({"restore", "-d", "--image-path", img, "--bundle", b->dir(), cid});
-  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  ASSERT_NO_FATAL_FAILURE(restore_continues(*b, cid, img, at_checkpoint));
   RunResult st = hull({"state", cid});
   ASSERT_EQ(st.exit_code, 0) << st.err;
   EXPECT_THAT(st.out, HasSubstr("\"status\": \"running\""));
   long pid = state_pid(st.out);
   ASSERT_GT(pid, 0);
   EXPECT_EQ(kill(static_cast<pid_t>(pid), 0), 0);
-  // It continues from its checkpointed value (a fresh start would count from 1 again).
-  long next = wait_count_above(count_file(), at_checkpoint);
-  EXPECT_GT(next, at_checkpoint);
-  EXPECT_LT(next, at_checkpoint + 40);
   // The restored init is in the container's cgroup: `ps` lists it.
   RunResult ps = hull({"ps", "--format", "json", cid});
   EXPECT_THAT(ps.out, HasSubstr(std::to_string(pid))) << ps.err;
@@ -181,8 +169,7 @@ TEST_F(CheckpointTest, CheckpointStopsAndRestoreContinuesTheCounter) {
   EXPECT_FALSE(exists(state_dir(cid) + "/criu-root"));
 
   ASSERT_EQ(hull({"kill", cid, "KILL"}).exit_code, 0);
-  for (int i = 0; i < 100 && hull({"state", cid}).out.find("stopped") == std::string::npos; ++i)
-    std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(wait_for_status(m_hull, cid, "stopped", 2s), "stopped");
   RunResult del = hull({"delete", cid});
   EXPECT_EQ(del.exit_code, 0) << del.err;
   EXPECT_FALSE(exists(state_dir(cid)));
@@ -269,15 +256,9 @@ TEST_F(CheckpointTest, PreDumpChainWithParentPath) {
       hull({"checkpoint", "--pre-dump", "--image-path", base + "/2", "--parent-path", "../1", cid})
           .exit_code,
       0);
-  RunResult ck = hull({"checkpoint", "--image-path", base + "/3", "--parent-path", "../2", cid});
-  ASSERT_EQ(ck.exit_code, 0) << ck.err;
-  expect_frozen();
-  long at_checkpoint = read_count(count_file());
-  RunResult rs = hull({"restore", "-d", "--image-path", base + "/3", "--bundle", b->dir(), cid});
-  ASSERT_EQ(rs.exit_code, 0) << rs.err;
-  long next = wait_count_above(count_file(), at_checkpoint);
-  EXPECT_GT(next, at_checkpoint);
-  EXPECT_LT(next, at_checkpoint + 40);
+  long at_checkpoint = 0;
+  ASSERT_NO_FATAL_FAILURE(checkpoint(cid, base + "/3", &at_checkpoint, {"--parent-path", "../2"}));
+  restore_continues(*b, cid, base + "/3", at_checkpoint);
 }
 
 TEST_F(CheckpointTest, TmpfsContentIsRestored) {
@@ -285,16 +266,10 @@ TEST_F(CheckpointTest, TmpfsContentIsRestored) {
   std::string cid = id("tmpfs");
   run_counter(*b, cid);
   std::string img = m_images.path() + "/img";
-  RunResult ck = hull({"checkpoint", "--image-path", img, cid});
-  ASSERT_EQ(ck.exit_code, 0) << ck.err;
-  expect_frozen();
-  long at_checkpoint = read_count(count_file());
-  RunResult rs = hull({"restore", "-d", "--image-path", img, "--bundle", b->dir(), cid});
-  ASSERT_EQ(rs.exit_code, 0) << rs.err;
+  long at_checkpoint = 0;
+  ASSERT_NO_FATAL_FAILURE(checkpoint(cid, img, &at_checkpoint));
   // The count lives in /scratch (tmpfs): an empty tmpfs would restart it at 1.
-  long next = wait_count_above(count_file(), at_checkpoint);
-  EXPECT_GT(next, at_checkpoint);
-  EXPECT_LT(next, at_checkpoint + 40);
+  restore_continues(*b, cid, img, at_checkpoint);
 }
 
 // /data is a symlink in the rootfs (to /srv/data): the bind mount lands on its target, and criu
@@ -308,15 +283,9 @@ TEST_F(CheckpointTest, BindMountOntoASymlinkIsCheckpointedAndRestored) {
   std::string cid = id("symlink");
   run_counter(*b, cid);
   std::string img = m_images.path() + "/img";
-  RunResult ck = hull({"checkpoint", "--image-path", img, cid});
-  ASSERT_EQ(ck.exit_code, 0) << ck.err;
-  expect_frozen();
-  long at_checkpoint = read_count(count_file());
-  RunResult rs = hull({"restore", "-d", "--image-path", img, "--bundle", b->dir(), cid});
-  ASSERT_EQ(rs.exit_code, 0) << rs.err;
-  long next = wait_count_above(count_file(), at_checkpoint);
-  EXPECT_GT(next, at_checkpoint);
-  EXPECT_LT(next, at_checkpoint + 40);
+  long at_checkpoint = 0;
+  ASSERT_NO_FATAL_FAILURE(checkpoint(cid, img, &at_checkpoint));
+  restore_continues(*b, cid, img, at_checkpoint);
 }
 
 // /data/inner is bound inside the bind mount /data: create made its mount point in /data's
@@ -325,21 +294,14 @@ TEST_F(CheckpointTest, BindMountOntoASymlinkIsCheckpointedAndRestored) {
 TEST_F(CheckpointTest, NestedBindMountPointIsRecreatedOnRestore) {
   auto b = counter_bundle();
   TempDir inner;
-  b->edit("c['mounts'].append({'destination': '/data/inner', 'type': 'bind', 'source': '" +
-          inner.path() + "', 'options': ['rbind', 'rw']})");
+  b->edit(edits::bind(inner.path(), "/data/inner"));
   std::string cid = id("nested");
   run_counter(*b, cid);
   std::string img = m_images.path() + "/img";
-  RunResult ck = hull({"checkpoint", "--image-path", img, cid});
-  ASSERT_EQ(ck.exit_code, 0) << ck.err;
-  expect_frozen();
-  long at_checkpoint = read_count(count_file());
+  long at_checkpoint = 0;
+  ASSERT_NO_FATAL_FAILURE(checkpoint(cid, img, &at_checkpoint));
   ASSERT_EQ(rmdir((m_data.path() + "/inner").c_str()), 0) << strerror(errno);
-  RunResult rs = hull({"restore", "-d", "--image-path", img, "--bundle", b->dir(), cid});
-  ASSERT_EQ(rs.exit_code, 0) << rs.err;
-  long next = wait_count_above(count_file(), at_checkpoint);
-  EXPECT_GT(next, at_checkpoint);
-  EXPECT_LT(next, at_checkpoint + 40);
+  ASSERT_NO_FATAL_FAILURE(restore_continues(*b, cid, img, at_checkpoint));
   EXPECT_TRUE(exists(m_data.path() + "/inner")) << "the mount point is made in /data's source";
   EXPECT_FALSE(exists(b->rootfs() + "/data/inner")) << "not in the rootfs below /data";
 }
@@ -349,10 +311,7 @@ TEST_F(CheckpointTest, NestedBindMountPointIsRecreatedOnRestore) {
 TEST_F(CheckpointTest, CriuConfigAnnotationIsPassedToCriu) {
   auto b = counter_bundle();
   std::string conf = m_images.path() + "/criu.conf";
-  {
-    std::ofstream out(conf);
-    out << "log-file=from-annotation.log\n";
-  }
+  ASSERT_TRUE(write_text(conf, "log-file=from-annotation.log\n"));
   b->edit("c.setdefault('annotations', {})['org.criu.config'] = '" + conf + "'");
   std::string cid = id("criuconf");
   run_counter(*b, cid);
@@ -404,8 +363,7 @@ TEST_F(CheckpointTest, StdoutPipeIsHandedOverOnRestore) {
   auto b = std::make_unique<Bundle>(std::vector<std::string>{
       "/bin/sh", "-c",
       "i=0; while true; do i=$((i+1)); echo $i; echo $i > /data/count; sleep 0.05; done"});
-  b->edit("c['mounts'].append({'destination': '/data', 'type': 'bind', 'source': '" +
-          m_data.path() + "', 'options': ['rbind', 'rw']})");
+  b->edit(edits::bind(m_data.path(), "/data"));
   std::string cid = id("pipe");
   std::string prefix = hull_binary() + " --root " + m_hull.root() + " --criu " + criu_path();
   std::string out1 = m_images.path() + "/out1", out2 = m_images.path() + "/out2";
@@ -416,11 +374,9 @@ TEST_F(CheckpointTest, StdoutPipeIsHandedOverOnRestore) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   ASSERT_GT(wait_count_above(count_file(), 3), 3) << "the counter does not count";
   std::string img = m_images.path() + "/img";
-  RunResult ck = hull({"checkpoint", "--image-path", img, cid});
-  ASSERT_EQ(ck.exit_code, 0) << ck.err;
+  long at_checkpoint = 0;
+  ASSERT_NO_FATAL_FAILURE(checkpoint(cid, img, &at_checkpoint));
   EXPECT_THAT(read_text(img + "/descriptors.json"), HasSubstr("pipe:["));
-  expect_frozen();
-  long at_checkpoint = read_count(count_file());
   RunResult rs =
       run_command({"/bin/sh", "-c",
                    "(" + prefix + " restore -d --image-path " + img + " --bundle " + b->dir() +
@@ -453,10 +409,8 @@ TEST_F(CheckpointTest, RestoreFromACorruptImageDirFailsCleanly) {
   run_counter(*b, cid);
   std::string img = m_images.path() + "/img";
   ASSERT_EQ(hull({"checkpoint", "--image-path", img, cid}).exit_code, 0);
-  for (const char* f : {"/inventory.img", "/pstree.img"}) {
-    std::ofstream out(img + f, std::ios::trunc);
-    out << "this is not a criu image";
-  }
+  for (const char* f : {"/inventory.img", "/pstree.img"})
+    ASSERT_TRUE(write_text(img + f, "this is not a criu image"));
   RunResult rs = hull({"restore", "-d", "--image-path", img, "--bundle", b->dir(), cid});
   EXPECT_EQ(rs.exit_code, 1);
   EXPECT_THAT(rs.err, HasSubstr("criu RESTORE failed"));
@@ -486,10 +440,8 @@ TEST_F(CheckpointTest, MissingCriuIsAClearError) {
 
 TEST_F(CheckpointTest, TooOldCriuIsAClearError) {
   std::string fake = m_images.path() + "/old-criu";
-  {
-    std::ofstream out(fake);
-    out << "#!/bin/sh\nif [ \"$1\" = -V ]; then printf 'Version: 3.10\\n'; exit 0; fi\nexit 1\n";
-  }
+  ASSERT_TRUE(write_text(
+      fake, "#!/bin/sh\nif [ \"$1\" = -V ]; then printf 'Version: 3.10\\n'; exit 0; fi\nexit 1\n"));
   chmod(fake.c_str(), 0755);
   auto b = counter_bundle();
   std::string cid = id("oldcriu");

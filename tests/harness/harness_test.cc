@@ -1,12 +1,19 @@
 #include "tests/harness/harness.h"
 
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include "tests/harness/unix_socket.h"
 
 namespace hull::testing {
 namespace {
@@ -98,9 +105,142 @@ TEST(SnapshotTest, SeesTheHost) {
 TEST(HullTest, RunsAContainer) {
   Bundle b({"sh", "-c", "echo $$"});
   Hull hull;
-  RunResult r = hull({"run", "--bundle", b.dir(), "harness-smoke"});
+  RunResult r = hull({"run", "--bundle", b.dir(), unique_id("harness-smoke")});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "1\n");
+}
+
+TEST(FilesTest, LinesAndTrimming) {
+  EXPECT_EQ(lines_of("a\n\nb c\n"), (std::vector<std::string>{"a", "", "b c"}));
+  EXPECT_EQ(lines_of("no newline"), std::vector<std::string>{"no newline"});
+  EXPECT_TRUE(lines_of("").empty());
+  EXPECT_EQ(lines_with("x=1\ny=2\nx=3", "x="), (std::vector<std::string>{"x=1", "x=3"}));
+  EXPECT_EQ(trimmed("67108864 \n\n"), "67108864");
+  TempDir tmp;
+  std::string f = tmp.path() + "/f";
+  EXPECT_FALSE(exists(f));
+  EXPECT_EQ(read_text(f), "");
+  ASSERT_TRUE(write_text(f, "one\n"));
+  EXPECT_TRUE(exists(f));
+  EXPECT_EQ(read_text(f), "one\n");
+  EXPECT_FALSE(write_text(tmp.path() + "/no/such/dir", "x"));
+}
+
+TEST(WaitTest, HoldsOrTimesOut) {
+  int calls = 0;
+  EXPECT_TRUE(wait_for([&] { return ++calls == 3; }));
+  EXPECT_EQ(calls, 3);
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(wait_for([] { return false; }, std::chrono::milliseconds(100)));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(100));
+  TempDir tmp;
+  EXPECT_FALSE(wait_for_file(tmp.path() + "/never", std::chrono::milliseconds(50)));
+  ASSERT_TRUE(write_text(tmp.path() + "/t", "partial"));
+  EXPECT_EQ(wait_for_text(tmp.path() + "/t", "END", std::chrono::milliseconds(50)), "partial");
+}
+
+TEST(JsonTest, PointersArraysAndStringMaps) {
+  const std::string state =
+      R"({"status":"running","pid":42,"cgroup_paths":{"memory":"/m","":"/u"},"ids":[1,2]})";
+  EXPECT_EQ(json_at(state, "/status"), "running");
+  EXPECT_EQ(json_at(state, "/pid"), "42");
+  EXPECT_EQ(json_at(state, "/ids"), "[1,2]");
+  EXPECT_EQ(json_at(state, "/nope"), std::nullopt);
+  EXPECT_EQ(json_at("{not json", "/status"), std::nullopt);
+  EXPECT_EQ(json_array_size(state, "/ids"), 2U);
+  EXPECT_EQ(json_array_size(state, "/pid"), std::nullopt);
+  EXPECT_EQ(json_string_map(state, "/cgroup_paths"),
+            (std::map<std::string, std::string>{{"", "/u"}, {"memory", "/m"}}));
+  EXPECT_EQ(state_status(state), "running");
+  EXPECT_EQ(state_pid(state), 42);
+  EXPECT_EQ(state_pid("{}"), 0);
+}
+
+TEST(IdsTest, UniqueIsStableFreshIsNew) {
+  EXPECT_EQ(unique_id("a"), "a-" + std::to_string(::getpid()));
+  EXPECT_EQ(unique_id("a"), unique_id("a"));
+  std::string one = fresh_id("a"), two = fresh_id("a");
+  EXPECT_NE(one, two);
+  EXPECT_EQ(one.rfind(unique_id("a") + "-", 0), 0U) << one;
+}
+
+TEST(MountInfoTest, ParsesEscapedMountPointsOptionsAndType) {
+  auto lines = parse_mountinfo(
+      "36 35 98:0 / /mnt/my\\040dir rw,nosuid shared:1 master:2 - ext3 /dev/root rw\n"
+      "37 35 0:5 / /proc ro - proc proc rw\n");
+  ASSERT_EQ(lines.size(), 2U);
+  EXPECT_EQ(lines[0].mount_point, "/mnt/my dir");
+  EXPECT_EQ(lines[0].options, "rw,nosuid");
+  EXPECT_EQ(lines[0].fstype, "ext3");
+  EXPECT_EQ(lines[1].fstype, "proc");
+}
+
+TEST(EditsTest, StatementsApplyToTheConfig) {
+  Bundle b({"true"});
+  size_t mounts = json_array_size(b.config(), "/mounts").value_or(0);
+  ASSERT_GT(mounts, 0U);
+  b.edit(edits::bind("/srv/data", "/data") + edits::bind("/srv/ro", "/ro", "rbind,ro") +
+         edits::drop_namespace("network") + edits::user_namespace() +
+         edits::add_capability("CAP_MKNOD"));
+  std::string c = b.config();
+  std::string first = "/mounts/" + std::to_string(mounts),
+              second = "/mounts/" + std::to_string(mounts + 1);
+  EXPECT_EQ(json_at(c, first + "/source"), "/srv/data");
+  EXPECT_EQ(json_at(c, first + "/destination"), "/data");
+  EXPECT_EQ(json_at(c, first + "/type"), "bind");
+  EXPECT_EQ(json_at(c, first + "/options"), R"(["rbind","rw"])");
+  EXPECT_EQ(json_at(c, second + "/options"), R"(["rbind","ro"])");
+  EXPECT_THAT(json_at(c, "/linux/namespaces").value_or(""), ::testing::Not(HasSubstr("network")));
+  EXPECT_THAT(json_at(c, "/linux/namespaces").value_or(""), HasSubstr(R"({"type":"user"})"));
+  EXPECT_EQ(json_at(c, "/linux/uidMappings"),
+            R"([{"containerID":0,"hostID":100000,"size":65536}])");
+  EXPECT_EQ(json_at(c, "/linux/gidMappings"),
+            R"([{"containerID":0,"hostID":100000,"size":65536}])");
+  for (const char* set : {"bounding", "effective", "permitted"})
+    EXPECT_THAT(json_at(c, std::string("/process/capabilities/") + set).value_or(""),
+                HasSubstr("\"CAP_MKNOD\""))
+        << set;
+}
+
+TEST(UnixSocketTest, ListensAndReceivesAnFd) {
+  TempDir tmp;
+  std::string path = tmp.path() + "/s.sock";
+  int listener = listen_unix(path);
+  ASSERT_GE(listener, 0) << strerror(errno);
+  EXPECT_FALSE(exists(path + ".tmp"));
+  int client = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  path.copy(addr.sun_path, sizeof addr.sun_path - 1);
+  ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  int conn = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+  ASSERT_GE(conn, 0);
+  // The client sends its own stdin (fd 0) with a message.
+  char data[] = "hello";
+  iovec iov{data, 5};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  int zero = 0;
+  std::memcpy(CMSG_DATA(c), &zero, sizeof zero);
+  ASSERT_EQ(::sendmsg(client, &msg, 0), 5);
+  std::string message;
+  int fd = receive_fd(conn, message);
+  EXPECT_GE(fd, 0);
+  EXPECT_EQ(message, "hello");
+  EXPECT_EQ(::fcntl(fd, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+  // A message without a descriptor.
+  ASSERT_EQ(::send(client, "x", 1, 0), 1);
+  EXPECT_EQ(receive_fd(conn, message), -1);
+  EXPECT_EQ(message, "x");
+  for (int f : {fd, conn, client, listener}) ::close(f);
 }
 
 }  // namespace

@@ -11,9 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
-#include <fstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -26,30 +24,23 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-std::string unique_id(const std::string& stem) {
-  static std::atomic<int> counter{0};
-  return stem + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-}
-
 class RootfsTest : public ::testing::Test {
  protected:
   void SetUp() override { m_mounts_before = mount_points(); }
   // Nothing of ours on the host: no state dir, no mount under a bundle (the container's mounts
   // live in its own namespace, or in the throwaway one).
   void TearDown() override {
-    for (const auto& id : m_ids) {
-      (void)m_hull({"delete", "--force", id});
+    m_ids.delete_all();
+    for (const auto& id : m_ids.all())
       EXPECT_FALSE(fs::exists(m_hull.root() + "/" + id)) << "state dir left for " << id;
-    }
     for (const auto& m : mount_points()) {
       if (m_mounts_before.count(m)) continue;
       for (const auto& d : m_dirs) EXPECT_NE(m.rfind(d, 0), 0U) << "mount left: " << m;
     }
   }
   std::string track(const Bundle& b, const std::string& stem) {
-    m_ids.push_back(unique_id(stem));
     m_dirs.push_back(b.dir());
-    return m_ids.back();
+    return m_ids.add(stem);
   }
   RunResult run(const Bundle& b, const std::string& stem) {
     return m_hull({"run", "--bundle", b.dir(), track(b, stem)});
@@ -70,18 +61,16 @@ class RootfsTest : public ::testing::Test {
 
   Hull m_hull;
   std::set<std::string> m_mounts_before;
-  std::vector<std::string> m_ids, m_dirs;
+  ContainerIds m_ids{m_hull};
+  std::vector<std::string> m_dirs;
 };
-
-constexpr const char* kNoMountNamespace =
-    "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'mount']\n";
 
 // runc without a mount namespace: the mounts are made (in the caller's namespace), the process
 // is chrooted into the rootfs, and the caller's / neither moves nor gets a bind over the rootfs.
 TEST_F(RootfsTest, WithoutAMountNamespaceTheContainerIsChrootedAndTheCallersRootStays) {
   Bundle b({"sh", "-c", "cat /rootfs-marker; [ -e /config.json ] || echo host-not-visible"});
-  { std::ofstream(b.rootfs() + "/rootfs-marker") << "in-rootfs\n"; }
-  b.edit(std::string(kNoMountNamespace) +
+  ASSERT_TRUE(write_text(b.rootfs() + "/rootfs-marker", "in-rootfs\n"));
+  b.edit(edits::drop_namespace("mount") +
          "del c['linux']['maskedPaths']\ndel c['linux']['readonlyPaths']");
   RunResult r = run_in_throwaway_mount_ns(b, "no-mntns");
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -94,7 +83,7 @@ TEST_F(RootfsTest, WithoutAMountNamespaceTheContainerIsChrootedAndTheCallersRoot
 // As runc: masks and read-only paths would be mounts over the caller's /proc and /sys.
 TEST_F(RootfsTest, MaskedPathsWithoutAMountNamespaceAreRefused) {
   Bundle b({"true"});
-  b.edit(kNoMountNamespace);
+  b.edit(edits::drop_namespace("mount"));
   RunResult r = run_in_throwaway_mount_ns(b, "no-mntns-masked");
   EXPECT_THAT(r.out, HasSubstr("rc=1\ncaller-root-intact\n"));
   EXPECT_THAT(r.err, HasSubstr("config.json: .linux.maskedPaths: unable to restrict sys entries "
@@ -149,17 +138,10 @@ TEST_F(RootfsTest, MountUnderAnRsharedBindReachesTheHostOnlyWithRsharedRootfs) {
     ASSERT_EQ(::chmod(b.dir().c_str(), 0755), 0);
     fs::create_directories(b.rootfs() + "/mnt/vol");
     std::string edit =
-        "for k in ('bounding', 'effective', 'permitted'): "
-        "c['process']['capabilities'][k].append('CAP_SYS_ADMIN')\n"
-        "c['mounts'].append({'destination': '/mnt/vol', 'type': 'bind', 'source': '" +
-        vol + "', 'options': ['rbind', 'rshared']})\n";
+        edits::add_capability("CAP_SYS_ADMIN") + edits::bind(vol, "/mnt/vol", "rbind,rshared");
     if (*c.rootfs_propagation)
       edit += std::string("c['linux']['rootfsPropagation'] = '") + c.rootfs_propagation + "'\n";
-    if (c.userns)
-      edit +=
-          "c['linux']['namespaces'].append({'type': 'user'})\n"
-          "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n"
-          "c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n";
+    if (c.userns) edit += edits::user_namespace();
     b.edit(edit);
     RunResult r = run(b, "propagation");
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -180,13 +162,9 @@ TEST_F(RootfsTest, PerMountPropagationSurvivesPivotRoot) {
   ASSERT_EQ(::mount(nullptr, vol.path().c_str(), nullptr, MS_SHARED, nullptr), 0);
   Bundle b(
       {"sh", "-c", "grep -E ' /mnt/(shared|private) ' /proc/self/mountinfo | cut -d' ' -f5,7"});
-  b.edit(
-      "c['linux']['rootfsPropagation'] = 'rshared'\n"
-      "c['mounts'].append({'destination': '/mnt/shared', 'type': 'bind', 'source': '" +
-      vol.path() +
-      "', 'options': ['rbind', 'rshared']})\n"
-      "c['mounts'].append({'destination': '/mnt/private', 'type': 'bind', 'source': '" +
-      vol.path() + "', 'options': ['rbind', 'rprivate']})");
+  b.edit("c['linux']['rootfsPropagation'] = 'rshared'\n" +
+         edits::bind(vol.path(), "/mnt/shared", "rbind,rshared") +
+         edits::bind(vol.path(), "/mnt/private", "rbind,rprivate"));
   RunResult r = run(b, "per-mount");
   EXPECT_EQ(::umount2(vol.path().c_str(), MNT_DETACH), 0);
   EXPECT_EQ(r.exit_code, 0) << r.err;

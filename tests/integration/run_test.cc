@@ -4,9 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -30,36 +28,17 @@ struct MountEntry {
   std::set<std::string> opts;  // per-mount options (ro, nosuid, ...)
 };
 
-std::map<std::string, MountEntry> parse_mountinfo(const std::string& text) {
+// The container's mounts by mount point (the last mount on a path is the visible one).
+std::map<std::string, MountEntry> visible_mounts(const std::string& mountinfo) {
   std::map<std::string, MountEntry> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream f(line);
-    std::string id, parent, devno, root, mnt, opts, field, fstype;
-    f >> id >> parent >> devno >> root >> mnt >> opts;
-    while (f >> field && field != "-") {
-    }
-    f >> fstype;
-    MountEntry e{fstype, {}};
-    std::istringstream o(opts);
+  for (const auto& m : parse_mountinfo(mountinfo)) {
+    MountEntry e{m.fstype, {}};
+    std::istringstream o(m.options);
     std::string opt;
     while (std::getline(o, opt, ',')) e.opts.insert(opt);
-    out[mnt] = e;  // the last mount on a path is the visible one
+    out[m.mount_point] = e;
   }
   return out;
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string unique_id(const std::string& stem) {
-  static std::atomic<int> counter{0};
-  return stem + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
 }
 
 class RunTest : public ::testing::Test {
@@ -85,7 +64,7 @@ class RunTest : public ::testing::Test {
   }
 
   RunResult run(const Bundle& b, std::string id = {}) {
-    if (id.empty()) id = unique_id("run");
+    if (id.empty()) id = fresh_id("run");
     m_ids.push_back(id);
     m_dirs.push_back(b.dir());
     return m_hull({"run", "--bundle", b.dir(), id});
@@ -133,7 +112,7 @@ TEST_F(RunTest, ReadOnlyRootWithWritableTmpfs) {
 TEST_F(RunTest, MountsPresentWithFlags) {
   RunResult r = sh("cat /proc/self/mountinfo");
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto m = parse_mountinfo(r.out);
+  auto m = visible_mounts(r.out);
   ASSERT_TRUE(m.count("/")) << r.out;
   EXPECT_TRUE(m["/"].opts.count("ro")) << "readonly root";
   EXPECT_EQ(m["/proc"].fstype, "proc");
@@ -191,19 +170,16 @@ TEST_F(RunTest, ExitCodePassesThrough) {
 TEST_F(RunTest, SignalExitIs128PlusSignal) {
   // PID 1 of a pid namespace ignores its own SIGKILL, so the process runs in the host's pid
   // namespace here.
-  RunResult r = sh("kill -9 $$; echo survived",
-                   "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] "
-                   "if n['type'] != 'pid']");
+  RunResult r = sh("kill -9 $$; echo survived", edits::drop_namespace("pid"));
   EXPECT_EQ(r.exit_code, 137) << r.err;
   EXPECT_EQ(r.out, "");
 }
 
 TEST_F(RunTest, BindMountVisibleAndWritable) {
   TempDir host;
-  { std::ofstream(host.path() + "/hello") << "from host\n"; }
+  ASSERT_TRUE(write_text(host.path() + "/hello", "from host\n"));
   RunResult r = sh("cat /mnt/host/hello && echo new > /mnt/host/created",
-                   "c['mounts'].append({'destination': '/mnt/host', 'type': 'bind', 'source': '" +
-                       host.path() + "', 'options': ['rbind']})");
+                   edits::bind(host.path(), "/mnt/host", "rbind"));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "from host\n");
   EXPECT_EQ(read_text(host.path() + "/created"), "new\n");
@@ -211,10 +187,9 @@ TEST_F(RunTest, BindMountVisibleAndWritable) {
 
 TEST_F(RunTest, ReadOnlyBindMountNotWritable) {
   TempDir host;
-  { std::ofstream(host.path() + "/hello") << "from host\n"; }
+  ASSERT_TRUE(write_text(host.path() + "/hello", "from host\n"));
   RunResult r = sh("cat /mnt/host/hello; echo new > /mnt/host/created",
-                   "c['mounts'].append({'destination': '/mnt/host', 'type': 'bind', 'source': '" +
-                       host.path() + "', 'options': ['rbind', 'ro']})");
+                   edits::bind(host.path(), "/mnt/host", "rbind,ro"));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_EQ(r.out, "from host\n");
   EXPECT_THAT(r.err, HasSubstr("Read-only file system"));
@@ -229,8 +204,7 @@ TEST_F(RunTest, RecursiveReadOnlyCoversSubmounts) {
   ASSERT_EQ(::mkdir(inner.c_str(), 0755), 0);
   ASSERT_EQ(::mount("tmpfs", inner.c_str(), "tmpfs", 0, "mode=755"), 0);
   RunResult r = sh("echo a > /mnt/host/top; echo b > /mnt/host/inner/sub; echo done",
-                   "c['mounts'].append({'destination': '/mnt/host', 'type': 'bind', 'source': '" +
-                       host.path() + "', 'options': ['rbind', 'rro']})");
+                   edits::bind(host.path(), "/mnt/host", "rbind,rro"));
   ::umount2(inner.c_str(), MNT_DETACH);
   EXPECT_EQ(r.out, "done\n");
   size_t refused = 0;
@@ -269,7 +243,7 @@ TEST_F(RunTest, ConfigThatIsNotJsonIsRefused) {
 
 TEST_F(RunTest, BadIdsRefused) {
   Bundle b({"true"});
-  std::string escape = unique_id("escaped");
+  std::string escape = fresh_id("escaped");
   for (const std::string& id : std::vector<std::string>{"../" + escape, "a/b", "..", ""}) {
     RunResult r = m_hull({"run", "--bundle", b.dir(), id});
     EXPECT_NE(r.exit_code, 0) << "id " << id;
@@ -284,7 +258,7 @@ TEST_F(RunTest, BadIdsRefused) {
 
 TEST_F(RunTest, DuplicateIdRefusedWhileTheFirstExists) {
   Bundle b({"sleep", "30"});
-  std::string id = unique_id("dup");
+  std::string id = fresh_id("dup");
   m_ids.push_back(id);
   m_dirs.push_back(b.dir());
   RunResult created = m_hull({"create", "--bundle", b.dir(), id});
@@ -407,7 +381,7 @@ TEST_F(RunTest, JsonLogEndsWithTheError) {
   std::string log = logdir.path() + "/log.json";
   Bundle b({"true"});
   b.edit("c['root']['path'] = 'no-such-rootfs'");
-  std::string id = unique_id("log");
+  std::string id = fresh_id("log");
   m_ids.push_back(id);
   m_dirs.push_back(b.dir());
   RunResult r = m_hull({"--log", log, "--log-format", "json", "run", "--bundle", b.dir(), id});

@@ -74,12 +74,13 @@ TEST(EmbedderTest, ContainersFromManyThreadsLeaveTheCallerAsItWas) {
              "c['hooks'] = {'prestart': [{'path': '/bin/true'}]}");
   // One in a time namespace with offsets and a joined network namespace: the launcher's helper.
   Bundle timens({"/bin/sh", "-c", "exit 7"});
-  timens.edit(fmt::format(
-      "c['linux']['namespaces'].append({{'type': 'time'}})\n"
-      "c['linux']['timeOffsets'] = {{'monotonic': {{'secs': 1000, 'nanosecs': 0}}}}\n"
-      "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'network']\n"
-      "c['linux']['namespaces'].append({{'type': 'network', 'path': '/proc/{}/ns/net'}})",
-      ::getpid()));
+  timens.edit(
+      edits::drop_namespace("network") +
+      fmt::format(
+          "c['linux']['namespaces'].append({{'type': 'time'}})\n"
+          "c['linux']['timeOffsets'] = {{'monotonic': {{'secs': 1000, 'nanosecs': 0}}}}\n"
+          "c['linux']['namespaces'].append({{'type': 'network', 'path': '/proc/{}/ns/net'}})",
+          ::getpid()));
   TempDir root;
   ::signal(SIGPIPE, SIG_DFL);
   ProcessState before = snapshot();

@@ -11,7 +11,6 @@
 #include <gtest/gtest.h>
 
 #include "tests/harness/harness.h"
-#include "tests/lifecycle/util.h"
 
 namespace hull::testing {
 namespace {
@@ -19,18 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-// Polls until no process mentions `needle` on its command line.
-std::vector<pid_t> wait_no_processes(const std::string& needle) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  std::vector<pid_t> left;
-  do {
-    left = pids_with_cmdline(needle);
-    if (left.empty()) return left;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  } while (std::chrono::steady_clock::now() < deadline);
-  return left;
-}
 
 TEST(ConcurrencyTest, TwentyContainersInParallel) {
   Hull hull;

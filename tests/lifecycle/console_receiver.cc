@@ -3,7 +3,7 @@
 // container writes to stdout until the last slave closes (EIO) or `timeout_s` passes.
 //
 // usage: console_receiver SOCKET_PATH [TIMEOUT_S [INPUT]]
-// Exit: 0 after EIO/EOF, 2 usage, 3 socket errors, 4 no fd received, 5 timeout (alarm).
+// Exit: 0 after EIO/EOF, 2 usage, 3 socket errors, 4 no fd received, SIGALRM on timeout.
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -12,8 +12,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
+
+#include <string>
+
+#include "tests/harness/unix_socket.h"
 
 namespace {
 
@@ -30,44 +33,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   alarm(argc >= 3 ? static_cast<unsigned>(atoi(argv[2])) : 20U);
-  int srv = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (srv < 0) return fail(3, "socket");
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  if (strlen(argv[1]) >= sizeof addr.sun_path) return fail(2, "socket path too long");
-  strcpy(addr.sun_path, argv[1]);
-  // Bind under a temporary name and rename: the test waits for the final name to appear.
-  char tmp[sizeof addr.sun_path + 8];
-  snprintf(tmp, sizeof tmp, "%s.tmp", argv[1]);
-  sockaddr_un tmp_addr = addr;
-  if (strlen(tmp) >= sizeof tmp_addr.sun_path) return fail(2, "socket path too long");
-  strcpy(tmp_addr.sun_path, tmp);
-  unlink(tmp);
-  if (bind(srv, reinterpret_cast<sockaddr*>(&tmp_addr), sizeof tmp_addr) < 0) return fail(3, "bind");
-  if (listen(srv, 1) < 0) return fail(3, "listen");
-  if (rename(tmp, argv[1]) < 0) return fail(3, "rename");
+  // The socket appears under its final name only once it listens: the test waits for that name.
+  int srv = hull::testing::listen_unix(argv[1]);
+  if (srv < 0) return fail(3, "listen");
   int conn = accept4(srv, nullptr, nullptr, SOCK_CLOEXEC);
   if (conn < 0) return fail(3, "accept");
 
-  char data[256];
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
-  iovec iov{data, sizeof data};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof control;
-  ssize_t n;
-  do {
-    n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return fail(3, "recvmsg");
-  int master = -1;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) memcpy(&master, CMSG_DATA(c), sizeof master);
-  }
+  std::string message;
+  int master = hull::testing::receive_fd(conn, message);
   if (master < 0) {
-    fprintf(stderr, "console_receiver: no fd in a %zd-byte message\n", n);
+    fprintf(stderr, "console_receiver: no fd in a %zu-byte message\n", message.size());
     return 4;
   }
   close(conn);
@@ -80,7 +55,7 @@ int main(int argc, char** argv) {
   }
   char buf[4096];
   for (;;) {
-    n = read(master, buf, sizeof buf);
+    ssize_t n = read(master, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // EIO: every slave is closed, the container's process is gone
     if (write(1, buf, static_cast<size_t>(n)) != n) return fail(3, "write stdout");

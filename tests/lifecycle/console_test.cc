@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include "tests/harness/harness.h"
-#include "tests/lifecycle/util.h"
 
 namespace hull::testing {
 namespace {
@@ -15,16 +14,9 @@ namespace {
 using ::testing::AnyOf;
 using ::testing::HasSubstr;
 
-std::string receiver_binary() {
-  const char* srcdir = getenv("TEST_SRCDIR");
-  const char* ws = getenv("TEST_WORKSPACE");
-  return std::string(srcdir != nullptr ? srcdir : ".") + "/" + (ws != nullptr ? ws : "hull") +
-         "/tests/lifecycle/console_receiver";
-}
-
 // Starts the receiver and waits until its socket is bound.
 std::unique_ptr<Spawned> start_receiver(const std::string& socket, const std::string& input = {}) {
-  std::vector<std::string> argv = {receiver_binary(), socket, "20"};
+  std::vector<std::string> argv = {runfile("tests/lifecycle/console_receiver"), socket, "20"};
   if (!input.empty()) argv.push_back(input);
   auto r = std::make_unique<Spawned>(argv);
   EXPECT_TRUE(wait_for_file(socket)) << "receiver did not bind " << socket << ": " << r->err();

@@ -23,7 +23,6 @@
 #include <thread>
 
 #include "tests/harness/harness.h"
-#include "tests/lifecycle/util.h"
 
 namespace hull::testing {
 namespace {
@@ -31,18 +30,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using namespace std::chrono_literals;
-
-// controller -> cgroup directory, from the container's state.json ("" is the cgroup2 one).
-std::map<std::string, std::string> cgroup_paths(const Hull& hull, const std::string& id) {
-  std::string paths =
-      json_at(read_text(hull.root() + "/" + id + "/state.json"), "/cgroup_paths").value_or("");
-  std::map<std::string, std::string> out;
-  std::regex entry("\"([^\"]*)\":\"([^\"]*)\"");
-  for (auto it = std::sregex_iterator(paths.begin(), paths.end(), entry);
-       it != std::sregex_iterator(); ++it)
-    out[(*it)[1]] = (*it)[2];
-  return out;
-}
 
 // controllers -> cgroup of `pid` from the host's view, e.g. "memory" -> "/hull/c/sub".
 std::map<std::string, std::string> proc_cgroups(const std::string& pid) {
@@ -60,8 +47,8 @@ class ExecFlagsTest : public ::testing::Test {
   void SetUp() override {
     RunResult r = hull({"run", "--detach", "--bundle", bundle.dir(), id});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    init_pid = json_at(hull({"state", id}).out, "/pid").value_or("");
-    ASSERT_FALSE(init_pid.empty());
+    m_init_pid = init_pid(hull, id);
+    ASSERT_FALSE(m_init_pid.empty());
   }
   // exec -d with a pid file: the pid of the new process, or "" (with the failure recorded).
   std::string exec_detached(std::vector<std::string> flags) {
@@ -82,7 +69,7 @@ class ExecFlagsTest : public ::testing::Test {
   std::string id = unique_id(std::string("xf-") +
                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
   ContainerGuard guard{hull, id};
-  std::string init_pid;
+  std::string m_init_pid;
 };
 
 TEST_F(ExecFlagsTest, PausedNeedsIgnorePausedAndThenWaitsForResume) {
@@ -106,7 +93,7 @@ TEST_F(ExecFlagsTest, PausedNeedsIgnorePausedAndThenWaitsForResume) {
 TEST_F(ExecFlagsTest, CgroupPerControllerAndForAll) {
   auto paths = cgroup_paths(hull, id);
   ASSERT_FALSE(paths.empty());
-  auto init = proc_cgroups(init_pid);
+  auto init = proc_cgroups(m_init_pid);
   for (const auto& [_, dir] : paths) {
     ASSERT_EQ(::mkdir((dir + "/sub").c_str(), 0755), 0) << dir;
     // A v1 cpuset cgroup takes no task until it has cpus and mems: the caller's job, as with runc.
@@ -163,7 +150,7 @@ TEST_F(ExecFlagsTest, CgroupErrorsAreRuncsAndLeaveNoProcess) {
   }
   RunResult missing = hull({"exec", "--cgroup", "nosuch", id, "true"});
   EXPECT_THAT(missing.err, HasSubstr("No such file or directory"));
-  EXPECT_EQ(json_at(hull({"ps", "--format", "json", id}).out, ""), "[" + init_pid + "]")
+  EXPECT_EQ(json_at(hull({"ps", "--format", "json", id}).out, ""), "[" + m_init_pid + "]")
       << "a refused exec leaves no process in the container";
 }
 

@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 
 #include "tests/harness/harness.h"
-#include "tests/lifecycle/util.h"
 
 namespace hull::testing {
 namespace {
@@ -30,7 +29,7 @@ class ExecTest : public ::testing::Test {
     s_bundle->edit("c['hostname'] = 'itest-host'");
     RunResult r = (*s_hull)({"run", "--detach", "--bundle", s_bundle->dir(), unique_id("ex")});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    s_pid = json_at((*s_hull)({"state", unique_id("ex")}).out, "/pid").value_or("");
+    s_pid = init_pid(*s_hull, unique_id("ex"));
   }
   static void TearDownTestSuite() {
     (void)(*s_hull)({"delete", "--force", unique_id("ex")});
@@ -91,9 +90,8 @@ TEST_F(ExecTest, DetachWritesThePidFile) {
   std::string pid_file = tmp.path() + "/exec.pid";
   RunResult r = exec({"--detach", "--pid-file", pid_file, unique_id("ex"), "sleep", "30"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::string pid = read_text(pid_file);
-  ASSERT_FALSE(pid.empty());
-  ASSERT_EQ(pid.find_first_not_of("0123456789"), std::string::npos) << "pid file: '" << pid << "'";
+  std::string pid = read_pid_file(pid_file);
+  ASSERT_FALSE(pid.empty()) << "pid file: '" << read_text(pid_file) << "'";
   EXPECT_EQ(read_text("/proc/" + pid + "/cmdline"), std::string("sleep\0" "30\0", 9));
   EXPECT_EQ(link_of("/proc/" + pid + "/ns/pid"), link_of("/proc/" + s_pid + "/ns/pid"));
   EXPECT_EQ(link_of("/proc/" + pid + "/ns/mnt"), link_of("/proc/" + s_pid + "/ns/mnt"));
@@ -132,7 +130,7 @@ TEST_F(ExecTest, EnvCwdUser) {
 TEST_F(ExecTest, DoesNotDisturbInit) {
   for (int i = 0; i < 5; ++i) ASSERT_EQ(exec({unique_id("ex"), "true"}).exit_code, 0);
   EXPECT_EQ(status_of(*s_hull, unique_id("ex")), "running");
-  EXPECT_EQ(json_at((*s_hull)({"state", unique_id("ex")}).out, "/pid"), s_pid);
+  EXPECT_EQ(init_pid(*s_hull, unique_id("ex")), s_pid);
 }
 
 }  // namespace

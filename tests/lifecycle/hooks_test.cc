@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include "tests/harness/harness.h"
-#include "tests/lifecycle/util.h"
 
 namespace hull::testing {
 namespace {
@@ -33,8 +32,7 @@ TEST(HooksTest, RunInOrderWithTheirStatus) {
     hooks += std::string("'") + name + "': [" + logging_hook(name, log) + "], ";
   }
   hooks += "}";
-  b.edit("c['mounts'].append({'destination': '" + host.path() + "', 'type': 'bind', 'source': '" +
-         host.path() + "', 'options': ['rbind', 'rw']})\n" + hooks);
+  b.edit(edits::bind(host.path(), host.path()) + hooks);
   ContainerGuard guard(hull, unique_id("h1"));
 
   RunResult r = hull({"create", "--bundle", b.dir(), unique_id("h1")});
@@ -67,8 +65,7 @@ TEST(HooksTest, CreateContainerHooksRunInTheRootfs) {
     hooks += std::string("'") + name + "': [{'path': '/bin/sh', 'args': ['sh', '-c', 'pwd > " +
              host.path() + "/' + '" + name + "']}], ";
   }
-  b.edit("c['mounts'].append({'destination': '" + host.path() + "', 'type': 'bind', 'source': '" +
-         host.path() + "', 'options': ['rbind', 'rw']})\n" + hooks + "}");
+  b.edit(edits::bind(host.path(), host.path()) + hooks + "}");
   ContainerGuard guard(hull, unique_id("h-cwd"));
   RunResult r = hull({"run", "--bundle", b.dir(), unique_id("h-cwd")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -81,10 +78,10 @@ TEST(HooksTest, FailingCreateRuntimeHookFailsCreateAndLeavesNothing) {
   TempDir host;
   std::string log = host.path() + "/hooks.log";
   Bundle b({"sh", "-c", "echo process >> " + log + "; sleep 100"});
-  b.edit("c['mounts'].append({'destination': '" + host.path() + "', 'type': 'bind', 'source': '" +
-         host.path() + "', 'options': ['rbind', 'rw']})\n"
+  b.edit(edits::bind(host.path(), host.path()) +
          "c['hooks'] = {'createRuntime': [{'path': '/bin/sh', 'args': ['sh', '-c', 'exit 3']}], "
-         "'createContainer': [" + logging_hook("createContainer", log) + "]}");
+         "'createContainer': [" +
+         logging_hook("createContainer", log) + "]}");
   ContainerGuard guard(hull, unique_id("h2"));
   RunResult r = hull({"create", "--bundle", b.dir(), unique_id("h2")});
   EXPECT_EQ(r.exit_code, 1);

@@ -11,7 +11,6 @@
 #include <thread>
 
 #include "tests/harness/harness.h"
-#include "tests/lifecycle/util.h"
 
 namespace hull::testing {
 namespace {
@@ -25,8 +24,7 @@ struct MarkerBundle {
   TempDir host;
   Bundle bundle{{"sh", "-c", "touch /out/ran; exec sleep 100"}};
   MarkerBundle() {
-    bundle.edit("c['mounts'].append({'destination': '/out', 'type': 'bind', 'source': '" +
-                host.path() + "', 'options': ['rbind', 'rw']})\n"
+    bundle.edit(edits::bind(host.path(), "/out") +
                 "c['annotations'] = {'org.hull.test': 'yes', 'second': '2'}");
   }
   std::string marker() const { return host.path() + "/ran"; }
@@ -179,21 +177,14 @@ TEST(LifecycleTest, DeleteForceKillsRunningAndCreated) {
   ContainerGuard g2(hull, unique_id("f2"));
   ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), unique_id("f1")}).exit_code, 0);
   ASSERT_EQ(hull({"create", "--bundle", b.dir(), unique_id("f2")}).exit_code, 0);
-  std::string pid1 = json_at(hull({"state", unique_id("f1")}).out, "/pid").value_or("");
-  std::string pid2 = json_at(hull({"state", unique_id("f2")}).out, "/pid").value_or("");
+  std::string pid1 = init_pid(hull, unique_id("f1"));
+  std::string pid2 = init_pid(hull, unique_id("f2"));
   ASSERT_FALSE(pid1.empty());
   ASSERT_FALSE(pid2.empty());
   EXPECT_EQ(hull({"delete", "--force", unique_id("f1")}).exit_code, 0);
   EXPECT_EQ(hull({"delete", unique_id("f2")}).exit_code, 0) << "runc deletes a created container";
-  for (const std::string& pid : {pid1, pid2}) {
-    // Reaped by init (pid 1) or a subreaper soon after the kill.
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (fs::exists("/proc/" + pid) && read_text("/proc/" + pid + "/cmdline").size() > 0 &&
-           std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    EXPECT_TRUE(read_text("/proc/" + pid + "/cmdline").empty()) << "pid " << pid << " survived";
-  }
+  for (const std::string& pid : {pid1, pid2})
+    EXPECT_TRUE(wait_exited(pid)) << "pid " << pid << " survived";
   EXPECT_FALSE(fs::exists(hull.root() + "/" + unique_id("f1")));
   EXPECT_FALSE(fs::exists(hull.root() + "/" + unique_id("f2")));
   EXPECT_THAT(cgroup_dirs_of(unique_id("f1")), ::testing::IsEmpty());
@@ -224,16 +215,17 @@ TEST(LifecycleTest, DeleteForceCleansUpAfterACorruptState) {
     SCOPED_TRACE(k.name);
     Hull hull;
     Bundle b({"sh", "-c", "sleep 1000 & exec sleep 1001"});
-    b.edit(
-        "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']");
+    b.edit(edits::drop_namespace("pid"));
     const std::string id = unique_id(std::string("cor-") + k.name);
     ContainerGuard guard(hull, id);
     ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), id}).exit_code, 0);
     std::string ps;
-    for (int i = 0; i < 100 && json_array_size(ps, "") != 2u; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      ps = hull({"ps", "--format", "json", id}).out;
-    }
+    wait_for(
+        [&] {
+          ps = hull({"ps", "--format", "json", id}).out;
+          return json_array_size(ps, "") == 2u;
+        },
+        std::chrono::seconds(2));
     ASSERT_EQ(json_array_size(ps, ""), 2u) << ps;  // init's sleep and the backgrounded one
     std::vector<std::string> pids = {json_at(ps, "/0").value_or(""),
                                      json_at(ps, "/1").value_or("")};
@@ -253,13 +245,8 @@ TEST(LifecycleTest, DeleteForceCleansUpAfterACorruptState) {
     } else {
       EXPECT_THAT(forced.err, HasSubstr("linux.cgroupsPath keeps its cgroup and processes"));
     }
-    for (const std::string& pid : pids) {
-      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-      while (!read_text("/proc/" + pid + "/cmdline").empty() &&
-             std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      EXPECT_TRUE(read_text("/proc/" + pid + "/cmdline").empty()) << "pid " << pid << " survived";
-    }
+    for (const std::string& pid : pids)
+      EXPECT_TRUE(wait_exited(pid)) << "pid " << pid << " survived";
     EXPECT_FALSE(fs::exists(hull.root() + "/" + id));
     EXPECT_THAT(cgroup_dirs_of(id), ::testing::IsEmpty());
   }
@@ -272,7 +259,7 @@ TEST(LifecycleTest, ListAndPsFormats) {
   ContainerGuard g2(hull, unique_id("lb"));
   ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), unique_id("la")}).exit_code, 0);
   ASSERT_EQ(hull({"create", "--bundle", b.dir(), unique_id("lb")}).exit_code, 0);
-  std::string pid = json_at(hull({"state", unique_id("la")}).out, "/pid").value_or("");
+  std::string pid = init_pid(hull, unique_id("la"));
   ASSERT_FALSE(pid.empty());
 
   RunResult r = hull({"list", "-q"});
@@ -340,9 +327,9 @@ TEST(LifecycleTest, PreserveFdsPassesAnExtraFd) {
   // Without --preserve-fds the fd is closed in the container: the write fails.
   Bundle b2({"sh", "-c", "echo leaked >&3 || echo closed"});
   TempDir out;
-  b2.edit("c['mounts'].append({'destination': '/out', 'type': 'bind', 'source': '" + out.path() +
-          "', 'options': ['rbind', 'rw']})\n"
-          "c['process']['args'] = ['sh', '-c', '(echo leaked >&3) 2>/dev/null || echo closed > /out/r']");
+  b2.edit(edits::bind(out.path(), "/out") +
+          "c['process']['args'] = ['sh', '-c', '(echo leaked >&3) 2>/dev/null || echo closed > "
+          "/out/r']");
   ContainerGuard guard2(hull, unique_id("pf2"));
   r = run_command({"/bin/sh", "-c",
                    "exec \"$0\" --root \"$1\" create --bundle \"$2\" \"$4\" 3>>\"$3\"",

@@ -16,7 +16,6 @@
 #include <filesystem>
 
 #include "tests/harness/harness.h"
-#include "tests/lifecycle/util.h"
 
 namespace hull::testing {
 namespace {
@@ -30,13 +29,6 @@ RunResult hull_in(const Hull& hull, const std::string& cwd, std::vector<std::str
   return run_command_in(cwd, args);
 }
 
-// The pid a pid file holds, if it is only digits.
-std::string pid_in(const std::string& path) {
-  std::string pid = read_text(path);
-  if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) return "";
-  return pid;
-}
-
 TEST(RelativePathsTest, RelativeToTheCallersDirectoryForCreateRunAndExec) {
   Hull hull;
   Bundle b({"sleep", "100"});
@@ -47,20 +39,19 @@ TEST(RelativePathsTest, RelativeToTheCallersDirectoryForCreateRunAndExec) {
   RunResult r = hull_in(hull, cwd.path(),
                         {"create", "--pid-file", "create.pid", "--bundle", b.dir(), created});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(pid_in(cwd.path() + "/create.pid"),
-            json_at(hull({"state", created}).out, "/pid").value_or("?"));
+  EXPECT_FALSE(read_pid_file(cwd.path() + "/create.pid").empty()) << r.err;
+  EXPECT_EQ(read_pid_file(cwd.path() + "/create.pid"), init_pid(hull, created));
   EXPECT_FALSE(fs::exists(b.dir() + "/create.pid")) << "written into the bundle";
 
   r = hull_in(hull, cwd.path(), {"run", "-d", "--pid-file", "./run.pid", "--bundle", b.dir(), ran});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_FALSE(pid_in(cwd.path() + "/run.pid").empty()) << r.err;
-  EXPECT_EQ(pid_in(cwd.path() + "/run.pid"),
-            json_at(hull({"state", ran}).out, "/pid").value_or("?"));
+  EXPECT_FALSE(read_pid_file(cwd.path() + "/run.pid").empty()) << r.err;
+  EXPECT_EQ(read_pid_file(cwd.path() + "/run.pid"), init_pid(hull, ran));
   EXPECT_FALSE(fs::exists(b.dir() + "/run.pid"));
 
   r = hull_in(hull, cwd.path(), {"exec", "-d", "--pid-file", "exec.pid", ran, "sleep", "30"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::string pid = pid_in(cwd.path() + "/exec.pid");
+  std::string pid = read_pid_file(cwd.path() + "/exec.pid");
   ASSERT_FALSE(pid.empty());
   EXPECT_EQ(read_text("/proc/" + pid + "/cmdline"), std::string("sleep\0"
                                                                 "30\0",

@@ -36,7 +36,6 @@
 #include <regex>
 
 #include "tests/harness/harness.h"
-#include "tests/lifecycle/util.h"
 
 namespace hull::testing {
 namespace {
@@ -44,19 +43,6 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// The lines of `text`, without the newlines.
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t nl = text.find('\n', i);
-    if (nl == std::string::npos) nl = text.size();
-    out.push_back(text.substr(i, nl - i));
-    i = nl + 1;
-  }
-  return out;
-}
 
 TEST(RuncErrorsTest, MissingContainerDoesNotExist) {
   Hull hull;

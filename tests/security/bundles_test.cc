@@ -25,14 +25,7 @@ class BundlesTest : public SecurityTest {
   void SetUp() override { m_before = HostSnapshot::take(); }
   // Runs the bundle, expects a refusal whose message has `needle`, and a clean host.
   void expect_refused(const Bundle& b, const std::string& base, const std::string& needle) {
-    std::string id = track(base);
-    RunResult r = hull({"run", "--bundle", b.dir(), id});
-    EXPECT_NE(r.exit_code, 0) << r.out;
-    EXPECT_THAT(r.err, HasSubstr(needle));
-    EXPECT_EQ(lines_with(r.err, "level=error").size(), 1U) << r.err;  // one clear line
-    EXPECT_FALSE(has_state_dir(id));
-    EXPECT_THAT(leaked_mounts(m_before, {b.dir()}), IsEmpty());
-    EXPECT_THAT(leaked_cgroups(m_before), IsEmpty());
+    SecurityTest::expect_refused(b, base, needle, m_before);
   }
   HostSnapshot m_before;
 };
@@ -155,8 +148,7 @@ TEST_F(BundlesTest, TenMegabyteConfigIsHandledOrRefusedClearly) {
   c.edit("c['annotations'] = {'sec2.%d' % i: 'z' * 100 for i in range(100000)}");
   r = hull({"run", "--bundle", c.dir(), track("huge-annotations")}, std::chrono::seconds(60));
   EXPECT_EQ(r.exit_code, 0) << r.err.substr(0, 2000);
-  EXPECT_THAT(leaked_mounts(m_before, {b.dir(), c.dir()}), IsEmpty());
-  EXPECT_THAT(leaked_cgroups(m_before), IsEmpty());
+  expect_no_leaks(m_before, {b.dir(), c.dir()});
 }
 
 }  // namespace

@@ -206,8 +206,7 @@ class HookFdsTest : public FdLeakTest {
       hooks += std::string("'") + name + "': [{'path': '/bin/sh', 'args': ['sh', '-c', 'ls -l " +
                "/proc/self/fd > " + m_out.path() + "/$0', '" + name + "']}], ";
     }
-    b.edit("c['mounts'].append({'destination': '" + m_out.path() + "', 'type': 'bind', " +
-           "'source': '" + m_out.path() + "', 'options': ['rbind', 'rw']})\n" + hooks + "}");
+    b.edit(edits::bind(m_out.path(), m_out.path()) + hooks + "}");
   }
   void expect_only_stdio() const {
     for (const char* name : kHooks) {

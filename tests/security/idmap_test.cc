@@ -12,12 +12,9 @@
 // Checked to fail without the feature: with build_idmapped_trees returning no trees and init
 // falling back to a plain bind, the owner checks read 0:0 and 65534:65534 instead of the mapped
 // ids, and the write through the userns-idmapped mount fails with "Permission denied".
-#include <dirent.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -29,22 +26,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-// Processes whose command line mentions `needle` (a container id): a helper hull forked, such as
-// the holder of a mount's user namespace, must not outlive the command.
-std::vector<std::string> processes_mentioning(const std::string& needle) {
-  std::vector<std::string> out;
-  DIR* d = ::opendir("/proc");
-  if (d == nullptr) return {"cannot read /proc"};
-  while (struct dirent* e = ::readdir(d)) {
-    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
-    std::ifstream in(std::string("/proc/") + e->d_name + "/cmdline");
-    std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (cmd.find(needle) != std::string::npos) out.push_back(std::string(e->d_name) + ": " + cmd);
-  }
-  ::closedir(d);
-  return out;
-}
 
 class IdmapTest : public SecurityTest {
  protected:
@@ -67,10 +48,7 @@ class IdmapTest : public SecurityTest {
     for (const char* d : {"/mnt", "/mnt/idm", "/mnt/plain", "/mnt/ro"})
       EXPECT_EQ(::mkdir((b->rootfs() + d).c_str(), 0755), 0) << d;
     EXPECT_EQ(::chmod(b->dir().c_str(), 0755), 0);
-    if (userns)
-      b->edit("c['linux']['namespaces'].append({'type': 'user'})\n"
-              "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n"
-              "c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]");
+    if (userns) b->edit(edits::user_namespace());
     return b;
   }
   void add_mount(const Bundle& b, const std::string& dest, const std::string& options,
@@ -87,15 +65,7 @@ class IdmapTest : public SecurityTest {
   }
   // Runs a bundle that must be refused: the error is one line with `needle`, nothing is left.
   void expect_refused(const Bundle& b, const std::string& base, const std::string& needle) {
-    std::string id = track(base);
-    RunResult r = hull({"run", "--bundle", b.dir(), id});
-    EXPECT_NE(r.exit_code, 0) << r.out;
-    EXPECT_THAT(r.err, HasSubstr(needle));
-    EXPECT_EQ(lines_with(r.err, "level=error").size(), 1U) << r.err;
-    EXPECT_FALSE(has_state_dir(id));
-    EXPECT_THAT(leaked_mounts(m_before, {b.dir(), m_dir.path()}), IsEmpty());
-    EXPECT_THAT(leaked_cgroups(m_before), IsEmpty());
-    EXPECT_THAT(processes_mentioning(id), IsEmpty());
+    SecurityTest::expect_refused(b, base, needle, m_before, {m_dir.path()});
   }
 
   static constexpr const char* kMap =

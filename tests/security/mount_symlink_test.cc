@@ -43,8 +43,7 @@ class MountSymlinkTest : public SecurityTest {
   }
   // The host must look as before: no new mount, the host dir holds only its file.
   void expect_host_untouched() {
-    EXPECT_THAT(leaked_mounts(m_before, {m_host.path()}), IsEmpty());
-    EXPECT_THAT(leaked_cgroups(m_before), IsEmpty());
+    expect_no_leaks(m_before, {m_host.path()});
     std::vector<std::string> names;
     for (const auto& e : std::filesystem::directory_iterator(m_host.path()))
       names.push_back(e.path().filename().string());
@@ -168,14 +167,7 @@ TEST_F(MountSymlinkTest, BindSourceSymlinkInRootfsStaysInside) {
       ASSERT_EQ(run_command({"/bin/mkdir", "-p", b.rootfs() + m_host.path()}).exit_code, 0);
       ASSERT_TRUE(write_text(b.rootfs() + m_host.path() + "/twin", "in the rootfs"));
       std::string source = relative ? "rootfs/evil" : b.rootfs() + "/evil";
-      std::string edit = "c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '" +
-                         source + "', 'options': ['rbind']})\n";
-      if (userns)
-        edit +=
-            "c['linux']['namespaces'].append({'type': 'user'})\n"
-            "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n"
-            "c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n";
-      b.edit(edit);
+      b.edit(edits::bind(source, "/mnt", "rbind") + (userns ? edits::user_namespace() : ""));
       RunResult r = hull({"run", "--bundle", b.dir(), track("bind-src-" + std::to_string(userns) +
                                                               std::to_string(relative))});
       EXPECT_EQ(r.exit_code, 0) << r.err;

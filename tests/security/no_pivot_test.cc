@@ -36,13 +36,8 @@ TEST_F(NoPivotTest, NewUserNamespaceCannotMountProcOrSysfs) {
                 "proc-mounted; "
                 "mount -t sysfs sysfs /root && echo sysfs-mounted'; echo done"});
       ASSERT_EQ(::chmod(b.dir().c_str(), 0755), 0);
-      std::string edit = "c['process']['user'] = {'uid': 1000, 'gid': 1000}\n";
-      if (userns)
-        edit +=
-            "c['linux']['namespaces'].append({'type': 'user'})\n"
-            "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n"
-            "c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n";
-      b.edit(edit);
+      b.edit("c['process']['user'] = {'uid': 1000, 'gid': 1000}\n" +
+             (userns ? edits::user_namespace() : ""));
       std::vector<std::string> args = {"run", "--bundle", b.dir()};
       if (no_pivot) args.push_back("--no-pivot");
       args.push_back(
@@ -57,7 +52,7 @@ TEST_F(NoPivotTest, NewUserNamespaceCannotMountProcOrSysfs) {
       EXPECT_THAT(leaked_mounts(before, {b.dir()}), IsEmpty());
     }
   }
-  EXPECT_THAT(leaked_cgroups(before), IsEmpty());
+  expect_no_leaks(before, {});
 }
 
 }  // namespace

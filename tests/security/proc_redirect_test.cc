@@ -34,8 +34,7 @@ class ProcRedirectTest : public SecurityTest {
   void expect_host_untouched(const std::string& id) {
     EXPECT_EQ(read_text(m_file), "0\n");
     EXPECT_FALSE(has_state_dir(id));
-    EXPECT_THAT(leaked_mounts(m_before, {m_host.path()}), IsEmpty());
-    EXPECT_THAT(leaked_cgroups(m_before), IsEmpty());
+    expect_no_leaks(m_before, {m_host.path()});
   }
   TempDir m_host;
   std::string m_file;
@@ -45,9 +44,8 @@ class ProcRedirectTest : public SecurityTest {
 TEST_F(ProcRedirectTest, SysctlOverBindMountedHostFile) {
   Bundle b({"/bin/cat", "/proc/sys/net/ipv4/ip_forward"});
   ASSERT_EQ(::symlink("/proc/sys/net/ipv4", (b.rootfs() + "/evil").c_str()), 0);
-  b.edit("c['mounts'].append({'destination': '/evil/ip_forward', 'type': 'bind', 'source': '" +
-         m_file + "', 'options': ['bind', 'rw']})\n"
-                  "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}");
+  b.edit(edits::bind(m_file, "/evil/ip_forward", "bind,rw") +
+         "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}");
   std::string id = track("proc-sysctl");
   RunResult r = hull({"run", "--bundle", b.dir(), id});
   EXPECT_NE(r.exit_code, 0) << r.out;
@@ -57,10 +55,7 @@ TEST_F(ProcRedirectTest, SysctlOverBindMountedHostFile) {
 
 TEST_F(ProcRedirectTest, DirectMountOverProcSysIsRefused) {
   Bundle b({"/bin/true"});
-  b.edit("c['mounts'].append({'destination': '/proc/sys/net/ipv4/ip_forward', 'type': 'bind', "
-         "'source': '" +
-         m_file +
-         "', 'options': ['bind', 'rw']})\n"
+  b.edit(edits::bind(m_file, "/proc/sys/net/ipv4/ip_forward", "bind,rw") +
          "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}");
   std::string id = track("proc-direct");
   RunResult r = hull({"run", "--bundle", b.dir(), id});
@@ -90,9 +85,7 @@ TEST_F(ProcRedirectTest, ExecOomScoreAdjOverFakeProc) {
   ASSERT_TRUE(write_text(oom, "0\n"));
   Bundle b({"/bin/sleep", "30"});
   ASSERT_EQ(::symlink("/proc", (b.rootfs() + "/evil").c_str()), 0);
-  b.edit("c['mounts'].append({'destination': '/evil', 'type': 'bind', 'source': '" + fake.path() +
-         "', 'options': ['rbind', 'rw']})\n"
-         "c['process']['oomScoreAdj'] = 500");
+  b.edit(edits::bind(fake.path(), "/evil") + "c['process']['oomScoreAdj'] = 500");
   std::string id = track("proc-oom");
   ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), id}).exit_code, 0);
   RunResult r = hull({"exec", id, "/bin/true"});

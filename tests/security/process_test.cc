@@ -88,10 +88,8 @@ TEST_F(ProcessTest, NamespacedSysctlIsSetOthersRefused) {
   RunResult r = run_bad("sysctl-bad", "c['linux']['sysctl'] = {'kernel.panic': '5'}");
   EXPECT_THAT(r.err, HasSubstr("kernel.panic"));
   // net.* without a private network namespace is the host's.
-  r = run_bad("sysctl-hostnet",
-              "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] "
-              "if n['type'] != 'network']\n"
-              "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}");
+  r = run_bad("sysctl-hostnet", edits::drop_namespace("network") +
+                                    "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}");
   EXPECT_THAT(r.err, HasSubstr("net.ipv4.ip_forward"));
   EXPECT_EQ(read_text("/proc/sys/net/ipv4/ip_forward"), host);
 }
@@ -117,11 +115,11 @@ TEST_F(ProcessTest, SeccompIsInForceForStartContainerHooks) {
     run_ok(nnp ? "seccomp-hook-nnp" : "seccomp-hook", "true",
            "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': ["
            "{'names': ['mkdir', 'mkdirat'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 95}]}\n"
-           "c['process']['noNewPrivileges'] = " + std::string(nnp ? "True" : "False") + "\n"
-           "c['mounts'].append({'destination': '" + out.path() + "', 'type': 'bind', 'source': '" +
-               out.path() + "', 'options': ['rbind', 'rw']})\n"
-           "c['hooks'] = {'startContainer': [{'path': '/bin/sh', 'args': ['sh', '-c', "
-           "'mkdir " + log + ".d > " + log + " 2>&1; echo rc=$? >> " + log + "']}]}");
+           "c['process']['noNewPrivileges'] = " +
+               std::string(nnp ? "True" : "False") + "\n" + edits::bind(out.path(), out.path()) +
+               "c['hooks'] = {'startContainer': [{'path': '/bin/sh', 'args': ['sh', '-c', "
+               "'mkdir " +
+               log + ".d > " + log + " 2>&1; echo rc=$? >> " + log + "']}]}");
     std::string text = read_text(log);
     EXPECT_THAT(text, HasSubstr("not supported"));
     EXPECT_THAT(text, HasSubstr("rc=1"));

@@ -4,28 +4,11 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
-#include <thread>
+
+#include <gmock/gmock.h>
 
 namespace hull::testing::security {
 namespace fs = std::filesystem;
-
-std::string unique_id(const std::string& base) { return base + "-" + std::to_string(::getpid()); }
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-bool write_text(const std::string& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  return !out.fail();
-}
 
 std::string sha256_of(const std::string& path) {
   RunResult r = run_command({"/usr/bin/sha256sum", path});
@@ -40,27 +23,6 @@ void copy_libraries(const std::string& binary, const std::string& rootfs) {
        "cp -L \"$l\" \"$2$l\"; done",
        "sh", binary, rootfs});
   ASSERT_EQ(r.exit_code, 0) << "copying the libraries of " << binary << ": " << r.err;
-}
-
-std::string wait_for_text(const std::string& path, const std::string& needle,
-                          std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::string text;
-  while (std::chrono::steady_clock::now() < deadline) {
-    text = read_text(path);
-    if (text.find(needle) != std::string::npos) return text;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return text;
-}
-
-std::vector<std::string> lines_with(const std::string& text, const std::string& needle) {
-  std::vector<std::string> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line))
-    if (line.find(needle) != std::string::npos) out.push_back(line);
-  return out;
 }
 
 HostSnapshot HostSnapshot::take() { return {mount_points(), cgroup_dirs()}; }
@@ -85,19 +47,38 @@ std::vector<std::string> SecurityTest::leaked_mounts(const HostSnapshot& before,
                                                      const std::vector<std::string>& dirs) const {
   std::vector<std::string> needles = dirs;
   needles.push_back(m_hull.root());
-  for (const auto& id : m_ids) needles.push_back("/" + id);
+  for (const auto& id : m_ids.all()) needles.push_back("/" + id);
   return new_entries(before.mounts, mount_points(), needles);
 }
 
 std::vector<std::string> SecurityTest::leaked_cgroups(const HostSnapshot& before) const {
   std::vector<std::string> needles;
-  for (const auto& id : m_ids) needles.push_back("/" + id);
+  for (const auto& id : m_ids.all()) needles.push_back("/" + id);
   return new_entries(before.cgroups, cgroup_dirs(), needles);
 }
 
-void SecurityTest::TearDown() {
-  for (const auto& id : m_ids) (void)m_hull({"delete", "--force", id});
+void SecurityTest::expect_no_leaks(const HostSnapshot& before,
+                                   const std::vector<std::string>& dirs) const {
+  EXPECT_THAT(leaked_mounts(before, dirs), ::testing::IsEmpty());
+  EXPECT_THAT(leaked_cgroups(before), ::testing::IsEmpty());
 }
+
+void SecurityTest::expect_refused(const Bundle& b, const std::string& base,
+                                  const std::string& needle, const HostSnapshot& before,
+                                  std::vector<std::string> dirs) {
+  std::string id = track(base);
+  RunResult r = hull({"run", "--bundle", b.dir(), id});
+  EXPECT_NE(r.exit_code, 0) << r.out;
+  EXPECT_THAT(r.err, ::testing::HasSubstr(needle));
+  EXPECT_EQ(lines_with(r.err, "level=error").size(), 1U) << r.err;  // one clear line
+  EXPECT_FALSE(has_state_dir(id));
+  dirs.push_back(b.dir());
+  expect_no_leaks(before, dirs);
+  // A helper hull forked (the holder of a mount's user namespace, say) is gone with the command.
+  EXPECT_THAT(pids_with_cmdline(id), ::testing::IsEmpty());
+}
+
+void SecurityTest::TearDown() { m_ids.delete_all(); }
 
 RunResult SecurityTest::hull(const std::vector<std::string>& args,
                              std::chrono::milliseconds timeout) {

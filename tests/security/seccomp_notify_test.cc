@@ -17,6 +17,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/harness/unix_socket.h"
 #include "tests/security/sec_util.h"
 
 namespace hull::testing::security {
@@ -26,8 +27,9 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 // A seccomp agent: accepts one connection, keeps the state message and the fd, and answers every
-// notification with ENOTTY until the filter's processes are gone. Plain libc on purpose: it
-// stands for a third-party agent, independent of hull's own wrappers.
+// notification with ENOTTY until the filter's processes are gone. Plain libc (and the harness's
+// plain-libc socket helpers) on purpose: it stands for a third-party agent, independent of hull's
+// own wrappers.
 struct Agent {
   int listener = -1;
   std::string message;
@@ -35,15 +37,7 @@ struct Agent {
   std::vector<int> syscalls;
   std::thread thread;
 
-  explicit Agent(const std::string& path) {
-    listener = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    path.copy(addr.sun_path, sizeof addr.sun_path - 1);
-    if (::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0 || ::listen(listener, 1) < 0) {
-      ::close(listener);
-      listener = -1;
-    }
+  explicit Agent(const std::string& path) : listener(listen_unix(path)) {
     thread = std::thread([this] { serve(); });
   }
   ~Agent() {
@@ -56,22 +50,9 @@ struct Agent {
     if (::poll(&p, 1, 20000) != 1) return;
     int conn = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     if (conn < 0) return;
-    char buf[65536];
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
-    iovec iov{buf, sizeof buf};
-    msghdr msg{};
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    ssize_t n = ::recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
+    int fd = receive_fd(conn, message);
     ::close(conn);
-    if (n <= 0) return;
-    message.assign(buf, static_cast<size_t>(n));
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    if (c == nullptr || c->cmsg_type != SCM_RIGHTS) return;
-    int fd = -1;
-    std::memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    if (fd < 0) return;
     ++fds_received;
     for (;;) {
       pollfd q{fd, POLLIN, 0};
@@ -135,9 +116,7 @@ TEST_F(SeccompNotifyTest, ExecHandsItsOwnFdToTheAgent) {
   ASSERT_GE(for_init.listener, 0);
   RunResult r = hull({"run", "--detach", "--bundle", b.dir(), id});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::string init_pid = hull({"state", id}).out;
-  init_pid = init_pid.substr(init_pid.find("\"pid\": ") + 7);
-  init_pid = init_pid.substr(0, init_pid.find_first_not_of("0123456789"));
+  const std::string init = init_pid(runner(), id);
   // The first agent has its connection (queued on its listener); a second one takes the path.
   ASSERT_EQ(::unlink(sock.c_str()), 0);
   {
@@ -154,10 +133,9 @@ TEST_F(SeccompNotifyTest, ExecHandsItsOwnFdToTheAgent) {
     EXPECT_THAT(for_exec.message, HasSubstr(R"("metadata":"exec-meta")"));
     EXPECT_THAT(for_exec.message, HasSubstr("\"status\":\"running\""));
     EXPECT_THAT(for_exec.message, HasSubstr("\"id\":\"" + id + "\""));
-    ASSERT_FALSE(init_pid.empty());
-    EXPECT_THAT(for_exec.message, HasSubstr("\"pid\":" + init_pid + ","));  // the state's
-    EXPECT_THAT(for_exec.message,
-                Not(HasSubstr("\"fds\":[\"seccompFd\"],\"pid\":" + init_pid + ",")));
+    ASSERT_FALSE(init.empty());
+    EXPECT_THAT(for_exec.message, HasSubstr("\"pid\":" + init + ","));  // the state's
+    EXPECT_THAT(for_exec.message, Not(HasSubstr("\"fds\":[\"seccompFd\"],\"pid\":" + init + ",")));
   }
   EXPECT_EQ(hull({"delete", "--force", id}).exit_code, 0);
   for_init.thread.join();  // the init's filter is gone with it
@@ -176,8 +154,7 @@ TEST_F(SeccompNotifyTest, MissingListenerIsAClearErrorAndLeavesNothing) {
   EXPECT_THAT(r.err, HasSubstr("/nonexistent/agent.sock"));
   EXPECT_EQ(lines_with(r.err, "level=error").size(), 1U) << r.err;
   EXPECT_FALSE(has_state_dir(id));
-  EXPECT_THAT(leaked_mounts(before, {b.dir()}), ::testing::IsEmpty());
-  EXPECT_THAT(leaked_cgroups(before), ::testing::IsEmpty());
+  expect_no_leaks(before, {b.dir()});
 }
 
 }  // namespace

@@ -30,23 +30,12 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-// The init pid `hull state` reports for `id` ("0" when there is none).
-std::string init_pid(const Hull& h, const std::string& id) {
-  std::string out = h({"state", id}).out;
-  size_t at = out.find("\"pid\": ");
-  if (at == std::string::npos) return "0";
-  at += 7;
-  return out.substr(at, out.find_first_not_of("0123456789", at) - at);
-}
-
 TEST(UsernsTest, MappedRootInsideIsUnprivilegedOutside) {
   Hull h;
   Bundle b({"/bin/sh", "-c", "id -u; id -g; cat /proc/self/uid_map"});
   // The mapped root must be able to reach the rootfs (mkdtemp makes the bundle dir 0700).
   ASSERT_EQ(::chmod(b.dir().c_str(), 0755), 0);
-  b.edit("c['linux']['namespaces'].append({'type': 'user'})\n"
-         "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n"
-         "c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]");
+  b.edit(edits::user_namespace());
   const std::string id = unique_id("userns"), id2 = unique_id("userns2");
   RunResult r = h({"create", "--bundle", b.dir(), id});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -80,13 +69,9 @@ TEST(UsernsTest, JoinsAUserNamespaceByPath) {
   pod.edit(std::string(maps) + "c['linux']['namespaces'].append({'type': 'user'})");
   const std::string pod_id = unique_id("userns-pod"), app_id = unique_id("userns-app");
   // Deleted however the test ends (the app first: it holds the pod's user namespace).
-  struct Deleter {
-    const Hull& hull;
-    std::vector<std::string> ids;
-    ~Deleter() {
-      for (const auto& id : ids) (void)hull({"delete", "--force", id});
-    }
-  } deleter{h, {app_id, pod_id}};
+  ContainerIds deleted(h);
+  deleted.keep(app_id);
+  deleted.keep(pod_id);
   RunResult r = h({"run", "--detach", "--bundle", pod.dir(), pod_id});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string pod_pid = init_pid(h, pod_id);
@@ -146,11 +131,7 @@ TEST(UsernsTest, BindSourceOutOfTheMappedRootsReachIsMounted) {
   Bundle b({"/bin/sh", "-c", "cat /mnt/f; touch /mnt/g 2>/dev/null || echo read-only"});
   ASSERT_EQ(::chmod(b.dir().c_str(), 0755), 0);
   ASSERT_EQ(::mkdir((b.rootfs() + "/mnt").c_str(), 0755), 0);
-  b.edit("c['linux']['namespaces'].append({'type': 'user'})\n"
-         "c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n"
-         "c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 100000, 'size': 65536}]\n"
-         "c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '" + vol +
-         "', 'options': ['rbind', 'ro']})");
+  b.edit(edits::user_namespace() + edits::bind(vol, "/mnt", "rbind,ro"));
   const std::string id = unique_id("userns-bind");
   RunResult r = h({"run", "--bundle", b.dir(), id});
   (void)h({"delete", "--force", id});

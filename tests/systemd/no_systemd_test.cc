@@ -4,7 +4,6 @@
 // systemd_test, in the guest of tools/vm.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <string>
@@ -19,13 +18,6 @@ using ::testing::HasSubstr;
 constexpr const char* kNoSystemd =
     "systemd not running on this host, cannot use systemd cgroups manager";
 
-bool exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
-
-std::string id(const std::string& name) { return name + "-" + std::to_string(getpid()); }
-
 class NoSystemdTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -39,7 +31,7 @@ TEST_F(NoSystemdTest, CreateAndRunFailAsRuncDoesAndLeaveNothing) {
   auto cgroups_before = cgroup_dirs();
   auto mounts_before = mount_points();
   for (const char* cmd : {"run", "create"}) {
-    std::string cid = id(std::string("nosd-") + cmd);
+    std::string cid = unique_id(std::string("nosd-") + cmd);
     RunResult r = run_command({hull_binary(), "--systemd-cgroup", "--root", m_hull.root(), cmd,
                                "--bundle", b.dir(), cid});
     EXPECT_EQ(r.exit_code, 1) << cmd;
@@ -55,14 +47,14 @@ TEST_F(NoSystemdTest, RuncSaysTheSame) {
   Bundle b({"/bin/true"});
   TempDir root;
   RunResult r = run_command({"/usr/sbin/runc", "--systemd-cgroup", "--root", root.path(), "run",
-                             "--bundle", b.dir(), id("nosd-runc")});
+                             "--bundle", b.dir(), unique_id("nosd-runc")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr(kNoSystemd));
 }
 
 TEST_F(NoSystemdTest, ExistingContainersIgnoreTheFlag) {
   Bundle b({"/bin/sleep", "1000"});
-  std::string cid = id("nosd-existing");
+  std::string cid = unique_id("nosd-existing");
   ASSERT_EQ(m_hull({"run", "-d", "--bundle", b.dir(), cid}).exit_code, 0);
   RunResult st =
       run_command({hull_binary(), "--systemd-cgroup", "--root", m_hull.root(), "state", cid});

@@ -4,10 +4,7 @@
 // through it; Debian's runc with --systemd-cgroup in the same guest is the reference.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <linux/magic.h>
 #include <signal.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,7 +13,6 @@
 #include <string>
 #include <thread>
 
-#include "tests/cgroups/util.h"
 #include "tests/harness/harness.h"
 
 namespace hull::testing {
@@ -25,16 +21,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using namespace std::chrono_literals;
-
-bool exists(const std::string& path) {
-  struct stat st;
-  return stat(path.c_str(), &st) == 0;
-}
-
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
-  return s;
-}
 
 // `systemctl show --value -p PROPERTY UNIT`.
 std::string unit_property(const std::string& unit, const std::string& property) {
@@ -47,25 +33,18 @@ std::string scope_dir(const std::string& slice_path, const std::string& unit) {
   return "/sys/fs/cgroup" + slice_path + "/" + unit;
 }
 
-long state_pid(const std::string& json) {
-  size_t at = json.find("\"pid\":");
-  return at == std::string::npos ? 0 : std::strtol(json.c_str() + at + 6, nullptr, 10);
-}
-
-// Whether /sys/fs/cgroup is the cgroup2 mount (a pure v2 host) or a tmpfs of v1 hierarchies.
-bool pure_v2() {
-  struct statfs fs;
-  return ::statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+// Memory, pids and cpu limits on a sleeping container's bundle.
+void limit(const Bundle& b) {
+  b.edit(
+      "c['linux']['resources'] = {'memory': {'limit': 67108864}, 'pids': {'limit': 32}, "
+      "'cpu': {'shares': 2048, 'quota': 50000, 'period': 100000}}");
 }
 
 class SystemdTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!exists("/run/systemd/system")) GTEST_SKIP() << "systemd is not PID 1 here";
-    if (!pure_v2()) GTEST_SKIP() << "not a pure cgroup v2 host (SystemdHybridTest runs)";
-  }
-  void TearDown() override {
-    for (const auto& cid : m_ids) (void)hull({"delete", "--force", cid});
+    if (!is_pure_cgroup2()) GTEST_SKIP() << "not a pure cgroup v2 host (SystemdHybridTest runs)";
   }
 
   // hull --systemd-cgroup ARGS.
@@ -73,10 +52,7 @@ class SystemdTest : public ::testing::Test {
     args.insert(args.begin(), "--systemd-cgroup");
     return m_hull(args, timeout);
   }
-  std::string id(const std::string& name) {
-    m_ids.push_back(unique_id(name));
-    return m_ids.back();
-  }
+  std::string id(const std::string& name) { return m_ids.keep(unique_id(name)); }
   // A detached container; its init pid.
   long run(const Bundle& b, const std::string& cid) {
     RunResult r = hull({"run", "-d", "--bundle", b.dir(), cid});
@@ -88,9 +64,7 @@ class SystemdTest : public ::testing::Test {
   // the scope's settings; /dev/null can.
   void device_rules_hold_across_daemon_reload(const std::string& name) {
     Bundle b({"/bin/sleep", "1000"});
-    b.edit(
-        "for k in ['bounding', 'effective', 'permitted']: "
-        "c['process']['capabilities'][k].append('CAP_MKNOD')");
+    b.edit(edits::add_capability("CAP_MKNOD"));
     std::string cid = id(name);
     ASSERT_GT(run(b, cid), 0);
     auto tty = [&] {
@@ -103,16 +77,30 @@ class SystemdTest : public ::testing::Test {
     EXPECT_EQ(hull({"exec", cid, "sh", "-c", "echo x >/dev/null"}).exit_code, 0);
   }
 
-  Hull m_hull;
-  std::vector<std::string> m_ids;
-};
+  // The same config under runc --systemd-cgroup and hull --systemd-cgroup: the two scopes get
+  // the same `properties`.
+  void runc_makes_the_same_scope(const std::string& name,
+                                 const std::vector<std::string>& properties) {
+    Bundle b({"/bin/sleep", "1000"});
+    limit(b);
+    std::string cid = id(name);
+    ASSERT_GT(run(b, cid), 0);
+    TempDir runc_root;
+    std::string rid = unique_id(name + "-runc");
+    RunResult rr = run_command({"/usr/sbin/runc", "--systemd-cgroup", "--root", runc_root.path(),
+                                "run", "-d", "--bundle", b.dir(), rid},
+                               120s);
+    ASSERT_EQ(rr.exit_code, 0) << rr.err;
+    std::string ours = "hull-" + cid + ".scope", theirs = "runc-" + rid + ".scope";
+    for (const std::string& p : properties)
+      EXPECT_EQ(unit_property(ours, p), unit_property(theirs, p)) << p;
+    (void)run_command({"/usr/sbin/runc", "--root", runc_root.path(), "delete", "--force", rid},
+                      60s);
+  }
 
-// Memory, pids and cpu limits on a sleeping container's bundle.
-void limit(const Bundle& b) {
-  b.edit(
-      "c['linux']['resources'] = {'memory': {'limit': 67108864}, 'pids': {'limit': 32}, "
-      "'cpu': {'shares': 2048, 'quota': 50000, 'period': 100000}}");
-}
+  Hull m_hull;
+  ContainerIds m_ids{m_hull};
+};
 
 TEST_F(SystemdTest, RunMakesADelegatedScopeWithTheLimitsAsProperties) {
   Bundle b({"/bin/sleep", "1000"});
@@ -174,11 +162,7 @@ TEST_F(SystemdTest, AnExitedContainerIsDeletedCleanly) {
   Bundle b({"/bin/true"});
   std::string cid = id("sd-exited");
   ASSERT_EQ(hull({"run", "-d", "--bundle", b.dir(), cid}).exit_code, 0);
-  EXPECT_TRUE(wait_for(
-      [&] {
-        return hull({"state", cid}).out.find("stopped") != std::string::npos;
-      },
-      30s));
+  EXPECT_EQ(wait_for_status(m_hull, cid, "stopped", 30s), "stopped");
   RunResult del = hull({"delete", cid});
   EXPECT_EQ(del.exit_code, 0) << del.err;
   std::string unit = "hull-" + cid + ".scope";
@@ -305,8 +289,7 @@ TEST_F(SystemdTest, CheckpointAndRestoreIntoANewScope) {
   Bundle b({"sh", "-c",
             "exec </dev/null >/dev/null 2>&1; i=0; while :; do i=$((i+1)); echo $i >/data/c.tmp; "
             "mv /data/c.tmp /data/c; sleep 0.1; done"});
-  b.edit("c['mounts'].append({'destination': '/data', 'type': 'bind', 'source': '" + data.path() +
-         "', 'options': ['rbind', 'rw']})");
+  b.edit(edits::bind(data.path(), "/data"));
   b.edit("c['linux']['resources'] = {'memory': {'limit': 67108864}}");
   std::string cid = id("sd-criu");
   std::string unit = "hull-" + cid + ".scope";
@@ -331,25 +314,10 @@ TEST_F(SystemdTest, CheckpointAndRestoreIntoANewScope) {
   EXPECT_EQ(unit_property(unit, "LoadState"), "not-found");
 }
 
-// The same config under runc --systemd-cgroup and hull --systemd-cgroup: the two scopes get the
-// same properties.
 TEST_F(SystemdTest, RuncMakesTheSameScope) {
-  Bundle b({"/bin/sleep", "1000"});
-  limit(b);
-  std::string cid = id("sd-ref");
-  ASSERT_GT(run(b, cid), 0);
-  TempDir runc_root;
-  std::string rid = unique_id("sd-ref-runc");
-  RunResult rr = run_command({"/usr/sbin/runc", "--systemd-cgroup", "--root", runc_root.path(),
-                              "run", "-d", "--bundle", b.dir(), rid},
-                             120s);
-  ASSERT_EQ(rr.exit_code, 0) << rr.err;
-  std::string ours = "hull-" + cid + ".scope", theirs = "runc-" + rid + ".scope";
-  for (const char* p : {"Slice", "Delegate", "MemoryMax", "TasksMax", "CPUWeight",
-                        "CPUQuotaPerSecUSec", "MemoryAccounting", "CPUAccounting", "IOAccounting",
-                        "TasksAccounting", "DefaultDependencies"})
-    EXPECT_EQ(unit_property(ours, p), unit_property(theirs, p)) << p;
-  (void)run_command({"/usr/sbin/runc", "--root", runc_root.path(), "delete", "--force", rid}, 60s);
+  runc_makes_the_same_scope("sd-ref", {"Slice", "Delegate", "MemoryMax", "TasksMax", "CPUWeight",
+                                       "CPUQuotaPerSecUSec", "MemoryAccounting", "CPUAccounting",
+                                       "IOAccounting", "TasksAccounting", "DefaultDependencies"});
 }
 
 // The same driver on a hybrid host (v1 controllers, systemd tracking in the cgroup2 mount): the
@@ -359,7 +327,7 @@ class SystemdHybridTest : public SystemdTest {
  protected:
   void SetUp() override {
     if (!exists("/run/systemd/system")) GTEST_SKIP() << "systemd is not PID 1 here";
-    if (pure_v2() || !exists("/sys/fs/cgroup/unified/cgroup.procs"))
+    if (is_pure_cgroup2() || !exists("/sys/fs/cgroup/unified/cgroup.procs"))
       GTEST_SKIP() << "not a hybrid cgroup host";
   }
   static std::string v1(const std::string& controller, const std::string& unit) {
@@ -423,21 +391,9 @@ TEST_F(SystemdHybridTest, DeviceRulesHoldAcrossDaemonReload) {
 }
 
 TEST_F(SystemdHybridTest, RuncMakesTheSameScope) {
-  Bundle b({"/bin/sleep", "1000"});
-  limit(b);
-  std::string cid = id("sdh-ref");
-  ASSERT_GT(run(b, cid), 0);
-  TempDir runc_root;
-  std::string rid = unique_id("sdh-ref-runc");
-  RunResult rr = run_command({"/usr/sbin/runc", "--systemd-cgroup", "--root", runc_root.path(),
-                              "run", "-d", "--bundle", b.dir(), rid},
-                             120s);
-  ASSERT_EQ(rr.exit_code, 0) << rr.err;
-  std::string ours = "hull-" + cid + ".scope", theirs = "runc-" + rid + ".scope";
-  for (const char* p : {"Slice", "Delegate", "MemoryLimit", "TasksMax", "CPUShares",
-                        "CPUQuotaPerSecUSec", "MemoryAccounting", "BlockIOAccounting"})
-    EXPECT_EQ(unit_property(ours, p), unit_property(theirs, p)) << p;
-  (void)run_command({"/usr/sbin/runc", "--root", runc_root.path(), "delete", "--force", rid}, 60s);
+  runc_makes_the_same_scope(
+      "sdh-ref", {"Slice", "Delegate", "MemoryLimit", "TasksMax", "CPUShares", "CPUQuotaPerSecUSec",
+                  "MemoryAccounting", "BlockIOAccounting"});
 }
 
 }  // namespace
