@@ -1,9 +1,8 @@
 // Container::stats: the cgroup statistics plus the network interfaces of the container's netns.
-#include <cctype>
-
+#include "base/strings.h"
 #include "container/cgroups/cgroups.h"
-#include "container/internal/cgroup_manager.h"
 #include "container/container.h"
+#include "container/internal/cgroup_manager.h"
 #include "sys/file.h"
 
 namespace hull::container {
@@ -12,19 +11,6 @@ using base::Error;
 using base::fail;
 
 namespace {
-
-// The whitespace-separated fields of one line.
-std::vector<std::string_view> split_fields(std::string_view line) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && std::isspace(static_cast<unsigned char>(line[i]))) ++i;
-    size_t start = i;
-    while (i < line.size() && !std::isspace(static_cast<unsigned char>(line[i]))) ++i;
-    if (i > start) out.push_back(line.substr(start, i - start));
-  }
-  return out;
-}
 
 Result<uint64_t> to_u64(std::string_view s, std::string_view iface) {
   uint64_t v = 0;
@@ -43,17 +29,12 @@ Result<uint64_t> to_u64(std::string_view s, std::string_view iface) {
 // compressed multicast tx_bytes tx_packets tx_errs tx_drop ..." (16 counters).
 Result<std::vector<cgroups::NetworkInterfaceStats>> parse_net_dev(std::string_view text) {
   std::vector<cgroups::NetworkInterfaceStats> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+  for (std::string_view line : base::split(text, '\n')) {
     size_t colon = line.find(':');
     if (colon == std::string_view::npos) continue;  // a header line
-    auto name = split_fields(line.substr(0, colon));
+    auto name = base::split_fields(line.substr(0, colon));
     if (name.size() != 1) continue;  // "Inter-|   Receive ..." has no single name before ':'
-    auto f = split_fields(line.substr(colon + 1));
+    auto f = base::split_fields(line.substr(colon + 1));
     if (f.size() < 16)
       return fail(Error::protocol(
           fmt::format("net/dev: {}: expected 16 counters, got {}", name[0], f.size())));

@@ -1,5 +1,6 @@
 #include "container/mount_table.h"
 
+#include "base/strings.h"
 #include "sys/file.h"
 
 namespace hull::container {
@@ -9,18 +10,6 @@ using base::fail;
 using base::Result;
 
 namespace {
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(sep, start);
-    if (end == std::string_view::npos) end = s.size();
-    out.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 // mountinfo escapes space, tab, newline and backslash as \ooo.
 std::string unescape(std::string_view s) {
@@ -40,24 +29,31 @@ std::string unescape(std::string_view s) {
 
 }  // namespace
 
+std::optional<MountEntry> parse_mount_line(std::string_view line) {
+  size_t dash = line.find(" - ");
+  // id, parent id, major:minor, root, mount point, options, optional fields...
+  std::vector<std::string_view> pre = base::split(line.substr(0, dash), ' ');
+  // ... then filesystem type, source, super options.
+  std::vector<std::string_view> post = dash == std::string_view::npos
+                                           ? std::vector<std::string_view>{}
+                                           : base::split(line.substr(dash + 3), ' ');
+  if (pre.size() < 6 || post.empty() || post[0].empty()) return std::nullopt;
+  MountEntry e;
+  e.root = unescape(pre[3]);
+  e.mount_point = unescape(pre[4]);
+  e.fstype = std::string(post[0]);
+  for (size_t i = 6; i < pre.size(); ++i) e.shared |= pre[i].starts_with("shared:");
+  if (post.size() >= 3) e.super_options = std::string(post[2]);
+  return e;
+}
+
 Result<std::vector<MountEntry>> parse_mount_table(std::string_view mountinfo) {
   std::vector<MountEntry> out;
-  for (std::string_view line : split(mountinfo, '\n')) {
+  for (std::string_view line : base::split(mountinfo, '\n')) {
     if (line.empty()) continue;
-    size_t dash = line.find(" - ");
-    // id, parent id, major:minor, root, mount point, options, optional fields...
-    std::vector<std::string_view> pre = split(line.substr(0, dash), ' ');
-    std::vector<std::string_view> post = dash == std::string_view::npos
-                                             ? std::vector<std::string_view>{}
-                                             : split(line.substr(dash + 3), ' ');
-    if (pre.size() < 6 || post.empty() || post[0].empty())
-      return fail(Error::protocol(fmt::format("mountinfo: malformed line \"{}\"", line)));
-    MountEntry e;
-    e.root = unescape(pre[3]);
-    e.mount_point = unescape(pre[4]);
-    e.fstype = std::string(post[0]);
-    for (size_t i = 6; i < pre.size(); ++i) e.shared |= pre[i].starts_with("shared:");
-    out.push_back(std::move(e));
+    std::optional<MountEntry> e = parse_mount_line(line);
+    if (!e) return fail(Error::protocol(fmt::format("mountinfo: malformed line \"{}\"", line)));
+    out.push_back(std::move(*e));
   }
   return out;
 }

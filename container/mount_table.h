@@ -2,6 +2,7 @@
 // which procfs and sysfs mounts exist. Parsing is pure, so it is tested against fixtures.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,8 +16,14 @@ struct MountEntry {
   std::string mount_point;  // unescaped (\040 -> ' '), as the reader's root sees it
   std::string fstype;
   bool shared = false;  // an optional field "shared:N": a member of a peer group
+  // The filesystem's own options ("rw,memory" of a cgroup hierarchy); nullopt when the line ends
+  // before them.
+  std::optional<std::string> super_options;
 };
 
+// One line of mountinfo(5); nullopt when it has too few fields before or after the " - "
+// separator (or none).
+std::optional<MountEntry> parse_mount_line(std::string_view line);
 // Parses mountinfo(5) text, in its order (a mount listed later may cover an earlier one). A
 // line without the " - " separator or with too few fields is an error naming the line.
 base::Result<std::vector<MountEntry>> parse_mount_table(std::string_view mountinfo);

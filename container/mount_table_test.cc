@@ -35,6 +35,20 @@ TEST(MountTableTest, ParsesFieldsAndPropagation) {
   EXPECT_EQ((*t)[4].root, "/sys");
 }
 
+TEST(MountTableTest, LineWithAndWithoutSuperOptions) {
+  auto e = parse_mount_line("35 31 0:32 / /cg/mem rw - cgroup cgroup rw,memory");
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->fstype, "cgroup");
+  EXPECT_EQ(e->super_options, "rw,memory");
+  auto short_line = parse_mount_line("35 31 0:32 / /cg/mem rw - cgroup2");
+  ASSERT_TRUE(short_line.has_value());
+  EXPECT_EQ(short_line->fstype, "cgroup2");
+  EXPECT_EQ(short_line->super_options, std::nullopt);
+  EXPECT_EQ(parse_mount_line("35 31 0:32 / /cg/mem rw"), std::nullopt);
+  EXPECT_EQ(parse_mount_line("35 31 / /cg/mem - cgroup cgroup rw"), std::nullopt);
+  EXPECT_EQ(parse_mount_line(""), std::nullopt);
+}
+
 TEST(MountTableTest, MalformedLineIsNamed) {
   EXPECT_THAT(parse_mount_table("27 1 254:0 / / rw\n"), FailedWith(base::ErrorKind::Protocol));
   EXPECT_THAT(parse_mount_table("27 1 254:0 / / rw\n"), ErrorMessageHas("27 1 254:0 / / rw"));

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <limits>
 
+#include "base/strings.h"
 #include "sys/dir_entries.h"
 #include "sys/file.h"
 
@@ -12,16 +13,9 @@ namespace hull::container::cgroups {
 
 using base::Error;
 using base::fail;
+using base::trim;
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
-}
 
 // sys errors name the relative file; restate them with the full path.
 Error with_path(Error e, const std::string& full) {
@@ -97,12 +91,8 @@ Result<std::vector<std::string>> CgroupDir::children() const {
 Result<std::vector<pid_t>> CgroupDir::procs() const {
   std::string text = TRY(read("cgroup.procs"));
   std::vector<pid_t> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string::npos) end = text.size();
-    std::string_view line = trim(std::string_view(text).substr(pos, end - pos));
-    pos = end + 1;
+  for (std::string_view raw : base::split(text, '\n')) {
+    std::string_view line = trim(raw);
     if (line.empty()) continue;
     uint64_t v = TRY(parse_u64(line, file_path("cgroup.procs")));
     out.push_back(static_cast<pid_t>(v));

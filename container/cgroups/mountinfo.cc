@@ -3,41 +3,17 @@
 #include <set>
 #include <vector>
 
+#include "base/strings.h"
+#include "container/mount_table.h"
 #include "sys/file.h"
 
 namespace hull::container::cgroups {
 
 using base::Error;
 using base::fail;
+using base::split;
 
 namespace {
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t end = s.find(sep, start);
-    if (end == std::string_view::npos) end = s.size();
-    out.push_back(s.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
-
-// mountinfo escapes space, tab, newline and backslash as \ooo.
-std::string unescape(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '\\' && i + 3 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '3' &&
-        s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
-      out.push_back(static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
-      i += 3;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 
 const std::set<std::string_view>& known_controllers() {
   static const std::set<std::string_view> k = {
@@ -56,21 +32,16 @@ Mode CgroupLayout::mode() const {
 Result<CgroupLayout> parse_cgroup_layout(std::string_view mountinfo) {
   CgroupLayout layout;
   for (std::string_view line : split(mountinfo, '\n')) {
-    if (line.empty()) continue;
-    size_t dash = line.find(" - ");
-    if (dash == std::string_view::npos) continue;
-    std::vector<std::string_view> pre = split(line.substr(0, dash), ' ');
-    std::vector<std::string_view> post = split(line.substr(dash + 3), ' ');
-    if (pre.size() < 6 || post.size() < 3) continue;
-    std::string_view fstype = post[0];
-    std::string mountpoint = unescape(pre[4]);
-    if (fstype == "cgroup2") {
-      if (!layout.unified) layout.unified = mountpoint;
-    } else if (fstype == "cgroup") {
-      for (std::string_view opt : split(post[2], ',')) {
+    // Only cgroup mounts matter: a line without the fields they have is passed over.
+    std::optional<MountEntry> e = parse_mount_line(line);
+    if (!e || !e->super_options) continue;
+    if (e->fstype == "cgroup2") {
+      if (!layout.unified) layout.unified = e->mount_point;
+    } else if (e->fstype == "cgroup") {
+      for (std::string_view opt : split(*e->super_options, ',')) {
         std::string name(opt);
         bool is_controller = known_controllers().count(opt) > 0 || opt.starts_with("name=");
-        if (is_controller && !layout.v1.count(name)) layout.v1[name] = mountpoint;
+        if (is_controller && !layout.v1.count(name)) layout.v1[name] = e->mount_point;
       }
     }
   }

@@ -50,6 +50,18 @@ TEST(CgroupLayoutTest, V1Only) {
   EXPECT_EQ(layout->mode(), Mode::V1);
 }
 
+// Lines without the fields of a cgroup mount are passed over, not refused (the mount table's own
+// parser refuses them): only cgroup mounts matter here.
+TEST(CgroupLayoutTest, ShortLinesArePassedOver) {
+  auto layout = parse_cgroup_layout(
+      "garbage\n"
+      "41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2\n"
+      "35 31 0:32 / /cg/mem rw - cgroup cgroup rw,memory\n");
+  ASSERT_TRUE(layout.has_value()) << layout.error().message();
+  EXPECT_EQ(layout->mode(), Mode::V1);
+  EXPECT_THAT(layout->v1, UnorderedElementsAre(Pair("memory", "/cg/mem")));
+}
+
 TEST(CgroupLayoutTest, NoCgroupMountIsNotFound) {
   EXPECT_THAT(parse_cgroup_layout("25 1 0:23 / /proc rw - proc proc rw\n"),
               FailedWith(ErrorKind::NotFound));

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "base/strings.h"
 #include "sys/eventfd.h"
 #include "sys/inotify.h"
 
@@ -72,12 +73,7 @@ Result<uint64_t> EventNotifier::consume() {
 
 std::map<std::string, uint64_t> parse_flat_keyed(std::string_view text) {
   std::map<std::string, uint64_t> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+  for (std::string_view line : base::split(text, '\n')) {
     size_t sp = line.find(' ');
     if (sp == std::string_view::npos) continue;
     auto v = parse_u64(line.substr(sp + 1), "flat-keyed value");

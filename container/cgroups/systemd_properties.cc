@@ -3,6 +3,7 @@
 #include <charconv>
 #include <map>
 
+#include "base/strings.h"
 #include "container/cgroups/convert.h"
 #include "container/cgroups/devices.h"
 
@@ -10,6 +11,7 @@ namespace hull::container::cgroups {
 
 using base::Error;
 using base::fail;
+using base::trim;
 
 namespace {
 
@@ -38,14 +40,6 @@ base::Result<uint64_t> parse_number(std::string_view s, const std::string& field
 base::Result<uint64_t> parse_limit(std::string_view s, const std::string& field) {
   if (s == "max") return kSystemdInfinity;
   return parse_number(s, field);
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\n' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\n' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return s;
 }
 
 // CPUQuotaPerSecUSec (and CPUQuotaPeriodUSec): runc's addCPUQuota. systemd keeps the quota as
