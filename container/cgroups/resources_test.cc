@@ -304,6 +304,29 @@ TEST(V2FixtureTest, StatsFromFiles) {
   EXPECT_EQ(s->hugetlb["2MB"].failcnt, 7u);
 }
 
+// RDMA limits in rdma.max; checkBeforeUpdate compares with memory.current.
+TEST(V2FixtureTest, RdmaAndCheckBeforeUpdate) {
+  FixtureDir fx;
+  std::string d = fx.path();
+  FixtureDir::put(d, "rdma.max", "");
+  FixtureDir::put(d, "memory.current", "8192\n");
+  FixtureDir::put(d, "memory.max", "");
+  auto mgr = Manager::load(CgroupPaths{{{"", d}}});
+  ASSERT_THAT(mgr, IsOk());
+  Resources r;
+  r.rdma = {{"mlx5_1", RdmaLimit{std::nullopt, 7}}};
+  ASSERT_THAT((*mgr)->set(r), IsOk());
+  EXPECT_EQ(FixtureDir::get(d, "rdma.max"), "mlx5_1 hca_object=7");
+  Resources below;
+  below.memory = MemoryResources{};
+  below.memory->limit = 4096;
+  below.memory->check_before_update = true;
+  EXPECT_THAT((*mgr)->set(below),
+              ErrorMessageHas("linux.resources.memory.limit: 4096 is below the current usage 8192 "
+                              "(checkBeforeUpdate)"));
+  EXPECT_EQ(FixtureDir::get(d, "memory.max"), "");
+}
+
 TEST(V2FixtureTest, NotifyOomCountsOomKillGrowth) {
   FixtureDir fx;
   std::string d = fx.path();
@@ -371,6 +394,69 @@ TEST(V1FixtureTest, SetWritesV1FilesAndChecksSwappiness) {
   Resources uni;
   uni.unified = {{"memory.high", "1"}};
   EXPECT_THAT((*mgr)->set(uni), ErrorMessageHas("linux.resources.unified"));
+}
+
+// blockIO throttles and RDMA limits as v1 files take them; checkBeforeUpdate refuses a limit below
+// the usage.
+TEST(V1FixtureTest, ThrottlesRdmaAndCheckBeforeUpdate) {
+  FixtureDir fx;
+  std::string blkio = fx.sub("blkio"), rdma = fx.sub("rdma"), mem = fx.sub("memory");
+  FixtureDir::put(blkio, "blkio.throttle.read_bps_device", "");
+  FixtureDir::put(blkio, "blkio.throttle.write_iops_device", "");
+  FixtureDir::put(rdma, "rdma.max", "");
+  FixtureDir::put(mem, "memory.usage_in_bytes", "2048\n");
+  FixtureDir::put(mem, "memory.limit_in_bytes", "");
+  auto mgr = Manager::load(CgroupPaths{{{"blkio", blkio}, {"rdma", rdma}, {"memory", mem}}});
+  ASSERT_THAT(mgr, IsOk());
+  Resources r;
+  r.block_io = BlockIoResources{};
+  r.block_io->throttle_read_bps_device = {ThrottleDevice{8, 0, 1048576}};
+  r.block_io->throttle_write_iops_device = {ThrottleDevice{8, 16, 100}};
+  r.rdma = {{"mlx4_0", RdmaLimit{2, 2000}}};
+  ASSERT_THAT((*mgr)->set(r), IsOk());
+  EXPECT_EQ(FixtureDir::get(blkio, "blkio.throttle.read_bps_device"), "8:0 1048576");
+  EXPECT_EQ(FixtureDir::get(blkio, "blkio.throttle.write_iops_device"), "8:16 100");
+  EXPECT_EQ(FixtureDir::get(rdma, "rdma.max"), "mlx4_0 hca_handle=2 hca_object=2000");
+  Resources below;
+  below.memory = MemoryResources{};
+  below.memory->limit = 1024;
+  below.memory->check_before_update = true;
+  EXPECT_THAT((*mgr)->set(below),
+              ErrorMessageHas("linux.resources.memory.limit: 1024 is below the current usage 2048 "
+                              "(checkBeforeUpdate)"));
+  EXPECT_EQ(FixtureDir::get(mem, "memory.limit_in_bytes"), "");
+}
+
+// v1 statistics from files: CFQ's blkio set (files with one number per device too) and hugetlb
+// per page size (the reservation files are not page sizes).
+TEST(V1FixtureTest, StatsFromFiles) {
+  FixtureDir fx;
+  std::string blkio = fx.sub("blkio"), huge = fx.sub("hugetlb");
+  FixtureDir::put(blkio, "blkio.io_service_bytes_recursive",
+                  "8:0 Read 4096\n8:0 Write 512\nTotal 4608\n");
+  FixtureDir::put(blkio, "blkio.sectors_recursive", "8:0 9\n");
+  FixtureDir::put(huge, "hugetlb.2MB.limit_in_bytes", "4194304\n");
+  FixtureDir::put(huge, "hugetlb.2MB.usage_in_bytes", "2097152\n");
+  FixtureDir::put(huge, "hugetlb.2MB.max_usage_in_bytes", "4194304\n");
+  FixtureDir::put(huge, "hugetlb.2MB.failcnt", "3\n");
+  FixtureDir::put(huge, "hugetlb.2MB.rsvd.limit_in_bytes", "4194304\n");
+  auto mgr = Manager::load(CgroupPaths{{{"blkio", blkio}, {"hugetlb", huge}}});
+  ASSERT_THAT(mgr, IsOk());
+  auto s = (*mgr)->stats();
+  ASSERT_THAT(s, IsOk());
+  const auto& bytes = s->blkio.io_service_bytes_recursive;
+  ASSERT_EQ(bytes.size(), 2u);
+  EXPECT_EQ(bytes[0].major, 8u);
+  EXPECT_EQ(bytes[0].minor, 0u);
+  EXPECT_EQ(bytes[0].op, "Read");
+  EXPECT_EQ(bytes[1].value, 512u);
+  ASSERT_EQ(s->blkio.sectors_recursive.size(), 1u);
+  EXPECT_EQ(s->blkio.sectors_recursive[0].op, "");
+  EXPECT_EQ(s->blkio.sectors_recursive[0].value, 9u);
+  ASSERT_EQ(s->hugetlb.size(), 1u);
+  EXPECT_EQ(s->hugetlb["2MB"].usage, 2097152u);
+  EXPECT_EQ(s->hugetlb["2MB"].max, 4194304u);
+  EXPECT_EQ(s->hugetlb["2MB"].failcnt, 3u);
 }
 
 // runc refuses linux.resources.unified unless the host is pure cgroup v2: a hybrid host's

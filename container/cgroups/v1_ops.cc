@@ -18,14 +18,6 @@ using base::fail;
 
 namespace {
 
-constexpr int kFreezeAttempts = 2000;  // 1 ms apart
-
-// Missing files (controller not mounted, kernel without the feature) leave the number at 0.
-void read_opt(const CgroupDir& d, const std::string& file, uint64_t& out) {
-  auto v = d.read_u64(file);
-  if (v.has_value()) out = *v;
-}
-
 std::vector<uint64_t> parse_u64_list(std::string_view text) {
   std::vector<uint64_t> out;
   std::istringstream in{std::string(text)};
@@ -44,14 +36,11 @@ std::vector<BlkioEntry> parse_blkio(std::string_view text) {
     std::string devno, op;
     uint64_t value = 0;
     if (!(fields >> devno)) continue;
-    size_t colon = devno.find(':');
-    if (colon == std::string::npos) continue;
+    auto dev = parse_devno(devno, "blkio");
+    if (!dev) continue;
     BlkioEntry e;
-    auto major = parse_u64(devno.substr(0, colon), "blkio major");
-    auto minor = parse_u64(devno.substr(colon + 1), "blkio minor");
-    if (!major.has_value() || !minor.has_value()) continue;
-    e.major = *major;
-    e.minor = *minor;
+    e.major = dev->first;
+    e.minor = dev->second;
     if (fields >> op >> value) {
       e.op = op;
     } else {
@@ -63,6 +52,34 @@ std::vector<BlkioEntry> parse_blkio(std::string_view text) {
     out.push_back(std::move(e));
   }
   return out;
+}
+
+// Writes FROZEN or THAWED to freezer.state and waits until the kernel reports it there.
+Result<> set_frozen(const CgroupDir& d, bool frozen) {
+  const std::string want = frozen ? "FROZEN" : "THAWED";
+  TRY(d.write("freezer.state", want));
+  bool done = wait_until(
+      [&] {
+        auto s = d.read_trimmed("freezer.state");
+        return s.has_value() && *s == want;
+      },
+      kFreezeAttempts);
+  if (done) return {};
+  if (!frozen) return fail(Error::invalid_state("thaw of " + d.path() + " timed out"));
+  // Do not leave the container half-frozen.
+  (void)d.write("freezer.state", "THAWED");
+  return fail(Error::invalid_state("freeze of " + d.path() + " timed out (tasks still FREEZING)"));
+}
+
+// An eventfd registered in cgroup.event_control for events of `file` (plus `args`, such as a
+// memory pressure level).
+Result<EventNotifier> register_event(const CgroupDir& d, const std::string& file,
+                                     const std::string& args) {
+  sys::UniqueFd event = TRY(sys::eventfd(0, EFD_NONBLOCK));
+  sys::UniqueFd target = TRY(sys::openat(d.fd(), file, O_RDONLY));
+  TRY(d.write("cgroup.event_control",
+              std::to_string(event.get()) + " " + std::to_string(target.get()) + args));
+  return EventNotifier::eventfd(std::move(event), std::move(target));
 }
 
 void memory_entry(const CgroupDir& d, const std::string& prefix, MemoryEntry& e) {
@@ -77,31 +94,13 @@ void memory_entry(const CgroupDir& d, const std::string& prefix, MemoryEntry& e)
 Result<> V1Manager::freeze() {
   if (!has("freezer")) return fail(Error::unsupported("freeze: the freezer controller is not mounted"));
   CgroupDir d = TRY(open("freezer"));
-  TRY(d.write("freezer.state", "FROZEN"));
-  bool frozen = wait_until(
-      [&] {
-        auto s = d.read_trimmed("freezer.state");
-        return s.has_value() && *s == "FROZEN";
-      },
-      kFreezeAttempts);
-  if (frozen) return {};
-  // Do not leave the container half-frozen.
-  (void)d.write("freezer.state", "THAWED");
-  return fail(Error::invalid_state("freeze of " + d.path() + " timed out (tasks still FREEZING)"));
+  return set_frozen(d, true);
 }
 
 Result<> V1Manager::thaw() {
   if (!has("freezer")) return fail(Error::unsupported("thaw: the freezer controller is not mounted"));
   CgroupDir d = TRY(open("freezer"));
-  TRY(d.write("freezer.state", "THAWED"));
-  bool thawed = wait_until(
-      [&] {
-        auto s = d.read_trimmed("freezer.state");
-        return s.has_value() && *s == "THAWED";
-      },
-      kFreezeAttempts);
-  if (!thawed) return fail(Error::invalid_state("thaw of " + d.path() + " timed out"));
-  return {};
+  return set_frozen(d, false);
 }
 
 Result<FreezerState> V1Manager::freezer_state() {
@@ -204,26 +203,11 @@ Result<Stats> V1Manager::stats() {
     }
   }
   if (has("hugetlb") || has("")) {
+    // v1 hugetlb if mounted, else the v2 hugetlb of a hybrid host's cgroup2 directory.
     bool v1 = has("hugetlb");
     CgroupDir d = TRY(open(v1 ? "hugetlb" : ""));
     std::vector<std::string> files = TRY(d.files());
-    for (const std::string& file : files) {
-      const std::string suffix = v1 ? ".limit_in_bytes" : ".max";
-      if (!file.starts_with("hugetlb.") || !file.ends_with(suffix) || file.ends_with(".rsvd.max") ||
-          file.find(".rsvd.") != std::string::npos)
-        continue;
-      std::string size = file.substr(8, file.size() - 8 - suffix.size());
-      HugetlbStats& h = s.hugetlb[size];
-      std::string base = "hugetlb." + size + ".";
-      if (v1) {
-        read_opt(d, base + "usage_in_bytes", h.usage);
-        read_opt(d, base + "max_usage_in_bytes", h.max);
-        read_opt(d, base + "failcnt", h.failcnt);
-      } else {
-        read_opt(d, base + "current", h.usage);
-        if (auto t = d.read(base + "events"); t.has_value()) h.failcnt = parse_flat_keyed(*t)["max"];
-      }
-    }
+    hugetlb_stats(d, files, v1, s.hugetlb);
   }
   return s;
 }
@@ -231,23 +215,14 @@ Result<Stats> V1Manager::stats() {
 Result<EventNotifier> V1Manager::notify_oom() {
   if (!has("memory")) return fail(Error::unsupported("notify_oom: no memory cgroup controller"));
   CgroupDir d = TRY(open("memory"));
-  sys::UniqueFd event = TRY(sys::eventfd(0, EFD_NONBLOCK));
-  sys::UniqueFd target = TRY(sys::openat(d.fd(), "memory.oom_control", O_RDONLY));
-  TRY(d.write("cgroup.event_control",
-              std::to_string(event.get()) + " " + std::to_string(target.get())));
-  return EventNotifier::eventfd(std::move(event), std::move(target));
+  return register_event(d, "memory.oom_control", "");
 }
 
 Result<EventNotifier> V1Manager::notify_memory_pressure(PressureLevel level) {
   if (!has("memory"))
     return fail(Error::unsupported("notify_memory_pressure: no memory cgroup controller"));
   CgroupDir d = TRY(open("memory"));
-  sys::UniqueFd event = TRY(sys::eventfd(0, EFD_NONBLOCK));
-  sys::UniqueFd target = TRY(sys::openat(d.fd(), "memory.pressure_level", O_RDONLY));
-  TRY(d.write("cgroup.event_control", std::to_string(event.get()) + " " +
-                                          std::to_string(target.get()) + " " +
-                                          std::string(pressure_level_name(level))));
-  return EventNotifier::eventfd(std::move(event), std::move(target));
+  return register_event(d, "memory.pressure_level", " " + std::string(pressure_level_name(level)));
 }
 
 }  // namespace hull::container::cgroups::internal

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "container/cgroups/internal/fs.h"
+#include "container/cgroups/internal/set_fields.h"
 #include "container/cgroups/internal/v1.h"
 
 namespace hull::container::cgroups::internal {
@@ -12,12 +13,6 @@ using base::fail;
 
 namespace {
 
-constexpr const char* kMem = "linux.resources.memory";
-constexpr const char* kCpu = "linux.resources.cpu";
-constexpr const char* kBlkio = "linux.resources.blockIO";
-
-std::string f(const char* group, const char* field) { return std::string(group) + "." + field; }
-
 Result<> set_memory_limit(const CgroupDir& d, int64_t limit) {
   auto r = d.write("memory.limit_in_bytes", std::to_string(limit));
   if (r.has_value()) return {};
@@ -25,20 +20,20 @@ Result<> set_memory_limit(const CgroupDir& d, int64_t limit) {
     // The kernel refuses a limit below what is in use; say how much that is.
     auto usage = d.read_u64("memory.usage_in_bytes");
     auto peak = d.read_u64("memory.max_usage_in_bytes");
-    return fail(Error::invalid(f(kMem, "limit") + ": unable to set memory limit to " +
-                               std::to_string(limit) + " (current usage: " +
-                               (usage.has_value() ? std::to_string(*usage) : "?") +
-                               ", peak usage: " + (peak.has_value() ? std::to_string(*peak) : "?") +
-                               ")"));
+    return fail(Error::invalid(
+        field_path(kMem, "limit") + ": unable to set memory limit to " + std::to_string(limit) +
+        " (current usage: " + (usage.has_value() ? std::to_string(*usage) : "?") +
+        ", peak usage: " + (peak.has_value() ? std::to_string(*peak) : "?") + ")"));
   }
-  return fail(std::move(r).error().context(f(kMem, "limit")));
+  return fail(std::move(r).error().context(field_path(kMem, "limit")));
 }
 
 Result<> set_swap(const CgroupDir& d, int64_t swap) {
   if (!d.has("memory.memsw.limit_in_bytes"))
-    return fail(Error::unsupported(f(kMem, "swap") +
+    return fail(Error::unsupported(field_path(kMem, "swap") +
                                    ": swap accounting is off (no memory.memsw.limit_in_bytes)"));
-  return write_field(d, "memory.memsw.limit_in_bytes", std::to_string(swap), f(kMem, "swap"));
+  return write_field(d, "memory.memsw.limit_in_bytes", std::to_string(swap),
+                     field_path(kMem, "swap"));
 }
 
 Result<> set_memory(const CgroupDir& d, const MemoryResources& m) {
@@ -46,10 +41,7 @@ Result<> set_memory(const CgroupDir& d, const MemoryResources& m) {
   int64_t swap = m.swap.value_or(0);
   if (m.check_before_update.value_or(false) && limit > 0) {
     uint64_t usage = TRY(d.read_u64("memory.usage_in_bytes"));
-    if (static_cast<uint64_t>(limit) < usage)
-      return fail(Error::invalid(f(kMem, "limit") + ": " + std::to_string(limit) +
-                                 " is below the current usage " + std::to_string(usage) +
-                                 " (checkBeforeUpdate)"));
+    TRY(check_limit_above_usage(limit, usage));
   }
   // runc's setMemoryAndSwap: unlimited memory with unset swap means unlimited swap too, and the
   // order of the two writes keeps memory <= memory+swap at every step.
@@ -68,32 +60,33 @@ Result<> set_memory(const CgroupDir& d, const MemoryResources& m) {
   }
   if (m.reservation && *m.reservation != 0)  // Docker's update sends 0 for "unchanged"
     TRY(write_field(d, "memory.soft_limit_in_bytes", std::to_string(*m.reservation),
-                    f(kMem, "reservation")));
+                    field_path(kMem, "reservation")));
   // memory.kernel: deprecated and ignored, as runc >= 1.0 does (kernels >= 6.1 refuse it).
   if (m.kernel_tcp)
     TRY(write_field(d, "memory.kmem.tcp.limit_in_bytes", std::to_string(*m.kernel_tcp),
-                    f(kMem, "kernelTCP")));
+                    field_path(kMem, "kernelTCP")));
   if (m.swappiness) {
     if (*m.swappiness > 100)
-      return fail(Error::invalid(f(kMem, "swappiness") + ": " + std::to_string(*m.swappiness) +
-                                 " is out of range 0-100"));
-    TRY(write_field(d, "memory.swappiness", std::to_string(*m.swappiness), f(kMem, "swappiness")));
+      return fail(Error::invalid(field_path(kMem, "swappiness") + ": " +
+                                 std::to_string(*m.swappiness) + " is out of range 0-100"));
+    TRY(write_field(d, "memory.swappiness", std::to_string(*m.swappiness),
+                    field_path(kMem, "swappiness")));
   }
   if (m.disable_oom_killer.value_or(false))
-    TRY(write_field(d, "memory.oom_control", "1", f(kMem, "disableOOMKiller")));
+    TRY(write_field(d, "memory.oom_control", "1", field_path(kMem, "disableOOMKiller")));
   if (m.use_hierarchy)
     TRY(write_field(d, "memory.use_hierarchy", *m.use_hierarchy ? "1" : "0",
-                    f(kMem, "useHierarchy")));
+                    field_path(kMem, "useHierarchy")));
   return {};
 }
 
 Result<> set_cpu(const CgroupDir& d, const CpuResources& c) {
   if (c.shares && *c.shares != 0) {
-    TRY(write_field(d, "cpu.shares", std::to_string(*c.shares), f(kCpu, "shares")));
+    TRY(write_field(d, "cpu.shares", std::to_string(*c.shares), field_path(kCpu, "shares")));
     // The kernel clamps out-of-range shares silently; report it like runc.
     uint64_t got = TRY(d.read_u64("cpu.shares"));
     if (got != *c.shares)
-      return fail(Error::invalid(f(kCpu, "shares") + ": " + std::to_string(*c.shares) +
+      return fail(Error::invalid(field_path(kCpu, "shares") + ": " + std::to_string(*c.shares) +
                                  " is out of range (the kernel set " + std::to_string(got) + ")"));
   }
   std::string pending_period;
@@ -103,36 +96,32 @@ Result<> set_cpu(const CgroupDir& d, const CpuResources& c) {
     // A smaller period can exceed the parent's quota until the new quota is in: retry after it.
     if (!r.has_value()) {
       if (r.error().errno_code() != EINVAL || c.quota.value_or(0) == 0)
-        return fail(std::move(r).error().context(f(kCpu, "period")));
+        return fail(std::move(r).error().context(field_path(kCpu, "period")));
       pending_period = period;
     }
   }
   if (c.quota && *c.quota != 0) {
-    TRY(write_field(d, "cpu.cfs_quota_us", std::to_string(*c.quota), f(kCpu, "quota")));
+    TRY(write_field(d, "cpu.cfs_quota_us", std::to_string(*c.quota), field_path(kCpu, "quota")));
     if (!pending_period.empty())
-      TRY(write_field(d, "cpu.cfs_period_us", pending_period, f(kCpu, "period")));
+      TRY(write_field(d, "cpu.cfs_period_us", pending_period, field_path(kCpu, "period")));
   }
   if (c.burst) {
     if (!d.has("cpu.cfs_burst_us"))
-      return fail(Error::unsupported(f(kCpu, "burst") + ": not supported by this kernel"));
-    TRY(write_field(d, "cpu.cfs_burst_us", std::to_string(*c.burst), f(kCpu, "burst")));
+      return fail(Error::unsupported(field_path(kCpu, "burst") + ": not supported by this kernel"));
+    TRY(write_field(d, "cpu.cfs_burst_us", std::to_string(*c.burst), field_path(kCpu, "burst")));
   }
   if (c.realtime_period && *c.realtime_period != 0)
     TRY(write_field(d, "cpu.rt_period_us", std::to_string(*c.realtime_period),
-                    f(kCpu, "realtimePeriod")));
+                    field_path(kCpu, "realtimePeriod")));
   if (c.realtime_runtime && *c.realtime_runtime != 0)
     TRY(write_field(d, "cpu.rt_runtime_us", std::to_string(*c.realtime_runtime),
-                    f(kCpu, "realtimeRuntime")));
+                    field_path(kCpu, "realtimeRuntime")));
   if (c.idle) {
     if (!d.has("cpu.idle"))
-      return fail(Error::unsupported(f(kCpu, "idle") + ": not supported by this kernel"));
-    TRY(write_field(d, "cpu.idle", std::to_string(*c.idle), f(kCpu, "idle")));
+      return fail(Error::unsupported(field_path(kCpu, "idle") + ": not supported by this kernel"));
+    TRY(write_field(d, "cpu.idle", std::to_string(*c.idle), field_path(kCpu, "idle")));
   }
   return {};
-}
-
-std::string dev(int64_t major, int64_t minor) {
-  return std::to_string(major) + ":" + std::to_string(minor);
 }
 
 Result<> set_blkio(const CgroupDir& d, const BlockIoResources& b) {
@@ -143,55 +132,37 @@ Result<> set_blkio(const CgroupDir& d, const BlockIoResources& b) {
   // Zero means "not set", as in runc: Docker writes "blockIO": {"weight": 0} into every config.
   if (b.weight && *b.weight != 0) {
     if (!d.has(weight_file))
-      return fail(Error::unsupported(f(kBlkio, "weight") +
+      return fail(Error::unsupported(field_path(kBlkio, "weight") +
                                      ": no blkio.weight or blkio.bfq.weight on this host"));
-    TRY(write_field(d, weight_file, std::to_string(*b.weight), f(kBlkio, "weight")));
+    TRY(write_field(d, weight_file, std::to_string(*b.weight), field_path(kBlkio, "weight")));
   }
   if (b.leaf_weight && *b.leaf_weight != 0) {
     if (!d.has("blkio.leaf_weight"))
-      return fail(Error::unsupported(f(kBlkio, "leafWeight") + ": not supported by this kernel"));
+      return fail(
+          Error::unsupported(field_path(kBlkio, "leafWeight") + ": not supported by this kernel"));
     TRY(write_field(d, "blkio.leaf_weight", std::to_string(*b.leaf_weight),
-                    f(kBlkio, "leafWeight")));
+                    field_path(kBlkio, "leafWeight")));
   }
   for (size_t i = 0; i < b.weight_device.size(); ++i) {
     const WeightDevice& w = b.weight_device[i];
     std::string field = std::string(kBlkio) + ".weightDevice[" + std::to_string(i) + "]";
     if (w.weight)
-      TRY(write_field(d, weight_device_file, dev(w.major, w.minor) + " " + std::to_string(*w.weight),
+      TRY(write_field(d, weight_device_file,
+                      devno(w.major, w.minor) + " " + std::to_string(*w.weight),
                       field + ".weight"));
     if (w.leaf_weight)
       TRY(write_field(d, "blkio.leaf_weight_device",
-                      dev(w.major, w.minor) + " " + std::to_string(*w.leaf_weight),
+                      devno(w.major, w.minor) + " " + std::to_string(*w.leaf_weight),
                       field + ".leafWeight"));
   }
-  struct Throttle {
-    const std::vector<ThrottleDevice>* list;
-    const char* file;
-    const char* name;
-  };
-  for (const Throttle& t :
-       {Throttle{&b.throttle_read_bps_device, "blkio.throttle.read_bps_device",
-                 "throttleReadBpsDevice"},
-        Throttle{&b.throttle_write_bps_device, "blkio.throttle.write_bps_device",
-                 "throttleWriteBpsDevice"},
-        Throttle{&b.throttle_read_iops_device, "blkio.throttle.read_iops_device",
-                 "throttleReadIOPSDevice"},
-        Throttle{&b.throttle_write_iops_device, "blkio.throttle.write_iops_device",
-                 "throttleWriteIOPSDevice"}}) {
-    for (size_t i = 0; i < t.list->size(); ++i) {
-      const ThrottleDevice& td = (*t.list)[i];
-      TRY(write_field(d, t.file, dev(td.major, td.minor) + " " + std::to_string(td.rate),
+  for (const ThrottleList& t : throttle_lists(b)) {
+    for (size_t i = 0; i < t.devices->size(); ++i) {
+      const ThrottleDevice& td = (*t.devices)[i];
+      TRY(write_field(d, t.v1_file, devno(td.major, td.minor) + " " + std::to_string(td.rate),
                       std::string(kBlkio) + "." + t.name + "[" + std::to_string(i) + "]"));
     }
   }
   return {};
-}
-
-std::string rdma_line(const std::string& device, const RdmaLimit& l) {
-  std::string line = device;
-  if (l.hca_handles) line += " hca_handle=" + std::to_string(*l.hca_handles);
-  if (l.hca_objects) line += " hca_object=" + std::to_string(*l.hca_objects);
-  return line;
 }
 
 }  // namespace
@@ -221,8 +192,8 @@ Result<> V1Manager::set(const Resources& r) {
     }
     if (!c.cpus.empty() || !c.mems.empty()) {
       CgroupDir d = TRY(need("cpuset", kCpu));
-      if (!c.cpus.empty()) TRY(write_field(d, "cpuset.cpus", c.cpus, f(kCpu, "cpus")));
-      if (!c.mems.empty()) TRY(write_field(d, "cpuset.mems", c.mems, f(kCpu, "mems")));
+      if (!c.cpus.empty()) TRY(write_field(d, "cpuset.cpus", c.cpus, field_path(kCpu, "cpus")));
+      if (!c.mems.empty()) TRY(write_field(d, "cpuset.mems", c.mems, field_path(kCpu, "mems")));
     }
   }
   if (r.pids_limit && *r.pids_limit != 0) {

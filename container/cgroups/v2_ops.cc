@@ -16,13 +16,6 @@ using base::fail;
 
 namespace {
 
-constexpr int kFreezeAttempts = 2000;  // 1 ms apart
-
-void read_opt(const CgroupDir& d, const std::string& file, uint64_t& out) {
-  auto v = d.read_u64(file);
-  if (v.has_value()) out = *v;
-}
-
 Result<bool> is_frozen(const CgroupDir& d) {
   std::string events = TRY(d.read("cgroup.events"));
   return parse_flat_keyed(events)["frozen"] == 1;
@@ -54,18 +47,15 @@ void parse_io_stat(std::string_view text, BlkioStats& out) {
     std::istringstream fields(line);
     std::string devno, kv;
     if (!(fields >> devno)) continue;
-    size_t colon = devno.find(':');
-    if (colon == std::string::npos) continue;
-    auto major = parse_u64(devno.substr(0, colon), "io.stat");
-    auto minor = parse_u64(devno.substr(colon + 1), "io.stat");
-    if (!major.has_value() || !minor.has_value()) continue;
+    auto dev = parse_devno(devno, "io.stat");
+    if (!dev) continue;
     while (fields >> kv) {
       size_t eq = kv.find('=');
       if (eq == std::string::npos) continue;
       auto v = parse_u64(kv.substr(eq + 1), "io.stat");
       if (!v.has_value()) continue;
       std::string key = kv.substr(0, eq);
-      BlkioEntry e{*major, *minor, "", *v};
+      BlkioEntry e{dev->first, dev->second, "", *v};
       if (key == "rbytes" || key == "wbytes") {
         e.op = key == "rbytes" ? "Read" : "Write";
         out.io_service_bytes_recursive.push_back(e);
@@ -129,18 +119,7 @@ Result<Stats> V2Manager::stats() {
   read_opt(d, "pids.current", s.pids.current);
   if (auto t = d.read_u64("pids.max"); t.has_value()) s.pids.limit = *t == UINT64_MAX ? 0 : *t;
   if (auto t = d.read("io.stat"); t.has_value()) parse_io_stat(*t, s.blkio);
-  if (auto files = d.files(); files.has_value()) {
-    for (const std::string& file : *files) {
-      if (!file.starts_with("hugetlb.") || !file.ends_with(".max") ||
-          file.find(".rsvd.") != std::string::npos)
-        continue;
-      std::string size = file.substr(8, file.size() - 8 - 4);
-      HugetlbStats& h = s.hugetlb[size];
-      read_opt(d, "hugetlb." + size + ".current", h.usage);
-      if (auto e = d.read("hugetlb." + size + ".events"); e.has_value())
-        h.failcnt = parse_flat_keyed(*e)["max"];
-    }
-  }
+  if (auto files = d.files(); files.has_value()) hugetlb_stats(d, *files, false, s.hugetlb);
   return s;
 }
 

@@ -4,6 +4,7 @@
 
 #include "container/cgroups/convert.h"
 #include "container/cgroups/internal/fs.h"
+#include "container/cgroups/internal/set_fields.h"
 #include "container/cgroups/internal/v2.h"
 #include "sys/bpf.h"
 
@@ -13,12 +14,6 @@ using base::Error;
 using base::fail;
 
 namespace {
-
-constexpr const char* kMem = "linux.resources.memory";
-constexpr const char* kCpu = "linux.resources.cpu";
-constexpr const char* kBlkio = "linux.resources.blockIO";
-
-std::string f(const char* group, const char* field) { return std::string(group) + "." + field; }
 
 // A controller's file must exist: it does only when the controller is enabled for this cgroup.
 Result<> need(const CgroupDir& d, const std::string& file, const std::string& field) {
@@ -35,52 +30,52 @@ Result<> set_memory(const CgroupDir& d, const MemoryResources& m) {
   int64_t limit = m.limit.value_or(0);
   int64_t swap = TRY(memory_swap_to_v2(m.swap.value_or(0), limit));
   if (m.check_before_update.value_or(false) && limit > 0) {
-    TRY(need(d, "memory.current", f(kMem, "limit")));
+    TRY(need(d, "memory.current", field_path(kMem, "limit")));
     uint64_t usage = TRY(d.read_u64("memory.current"));
-    if (static_cast<uint64_t>(limit) < usage)
-      return fail(Error::invalid(f(kMem, "limit") + ": " + std::to_string(limit) +
-                                 " is below the current usage " + std::to_string(usage) +
-                                 " (checkBeforeUpdate)"));
+    TRY(check_limit_above_usage(limit, usage));
   }
   if (swap != 0) {
-    TRY(need(d, "memory.swap.max", f(kMem, "swap")));
-    TRY(write_field(d, "memory.swap.max", limit_string(swap), f(kMem, "swap")));
+    TRY(need(d, "memory.swap.max", field_path(kMem, "swap")));
+    TRY(write_field(d, "memory.swap.max", limit_string(swap), field_path(kMem, "swap")));
   }
   if (limit != 0) {
-    TRY(need(d, "memory.max", f(kMem, "limit")));
-    TRY(write_field(d, "memory.max", limit_string(limit), f(kMem, "limit")));
+    TRY(need(d, "memory.max", field_path(kMem, "limit")));
+    TRY(write_field(d, "memory.max", limit_string(limit), field_path(kMem, "limit")));
   }
   if (m.reservation && *m.reservation != 0) {
-    TRY(need(d, "memory.low", f(kMem, "reservation")));
-    TRY(write_field(d, "memory.low", limit_string(*m.reservation), f(kMem, "reservation")));
+    TRY(need(d, "memory.low", field_path(kMem, "reservation")));
+    TRY(write_field(d, "memory.low", limit_string(*m.reservation),
+                    field_path(kMem, "reservation")));
   }
   // memory.kernel is ignored (deprecated), as runc does; the rest has no v2 file.
-  if (m.kernel_tcp && *m.kernel_tcp != 0) TRY(unsupported_v2(f(kMem, "kernelTCP")));
-  if (m.swappiness && *m.swappiness != 0) TRY(unsupported_v2(f(kMem, "swappiness")));
-  if (m.disable_oom_killer.value_or(false)) TRY(unsupported_v2(f(kMem, "disableOOMKiller")));
+  if (m.kernel_tcp && *m.kernel_tcp != 0) TRY(unsupported_v2(field_path(kMem, "kernelTCP")));
+  if (m.swappiness && *m.swappiness != 0) TRY(unsupported_v2(field_path(kMem, "swappiness")));
+  if (m.disable_oom_killer.value_or(false))
+    TRY(unsupported_v2(field_path(kMem, "disableOOMKiller")));
   return {};
 }
 
 Result<> set_cpu(const CgroupDir& d, const CpuResources& c) {
-  if (c.realtime_period && *c.realtime_period != 0) TRY(unsupported_v2(f(kCpu, "realtimePeriod")));
+  if (c.realtime_period && *c.realtime_period != 0)
+    TRY(unsupported_v2(field_path(kCpu, "realtimePeriod")));
   if (c.realtime_runtime && *c.realtime_runtime != 0)
-    TRY(unsupported_v2(f(kCpu, "realtimeRuntime")));
+    TRY(unsupported_v2(field_path(kCpu, "realtimeRuntime")));
   if (c.idle) {
-    TRY(need(d, "cpu.idle", f(kCpu, "idle")));
-    TRY(write_field(d, "cpu.idle", std::to_string(*c.idle), f(kCpu, "idle")));
+    TRY(need(d, "cpu.idle", field_path(kCpu, "idle")));
+    TRY(write_field(d, "cpu.idle", std::to_string(*c.idle), field_path(kCpu, "idle")));
   }
   if (c.shares && *c.shares != 0) {
     if (*c.shares < 2 || *c.shares > 262144)
-      return fail(Error::invalid(f(kCpu, "shares") + ": " + std::to_string(*c.shares) +
+      return fail(Error::invalid(field_path(kCpu, "shares") + ": " + std::to_string(*c.shares) +
                                  " is out of range 2-262144"));
-    TRY(need(d, "cpu.weight", f(kCpu, "shares")));
+    TRY(need(d, "cpu.weight", field_path(kCpu, "shares")));
     TRY(write_field(d, "cpu.weight", std::to_string(cpu_shares_to_weight(*c.shares)),
-                    f(kCpu, "shares")));
+                    field_path(kCpu, "shares")));
   }
   bool has_quota = c.quota && *c.quota != 0;
   bool has_period = c.period && *c.period != 0;
   if (has_quota || has_period) {
-    TRY(need(d, "cpu.max", has_quota ? f(kCpu, "quota") : f(kCpu, "period")));
+    TRY(need(d, "cpu.max", has_quota ? field_path(kCpu, "quota") : field_path(kCpu, "period")));
     std::string quota;
     if (has_quota) {
       quota = limit_string(*c.quota);
@@ -90,25 +85,22 @@ Result<> set_cpu(const CgroupDir& d, const CpuResources& c) {
       quota = current.substr(0, current.find(' '));
     }
     std::string value = quota + (has_period ? " " + std::to_string(*c.period) : "");
-    TRY(write_field(d, "cpu.max", value, has_quota ? f(kCpu, "quota") : f(kCpu, "period")));
+    TRY(write_field(d, "cpu.max", value,
+                    has_quota ? field_path(kCpu, "quota") : field_path(kCpu, "period")));
   }
   if (c.burst) {
-    TRY(need(d, "cpu.max.burst", f(kCpu, "burst")));
-    TRY(write_field(d, "cpu.max.burst", std::to_string(*c.burst), f(kCpu, "burst")));
+    TRY(need(d, "cpu.max.burst", field_path(kCpu, "burst")));
+    TRY(write_field(d, "cpu.max.burst", std::to_string(*c.burst), field_path(kCpu, "burst")));
   }
   if (!c.cpus.empty()) {
-    TRY(need(d, "cpuset.cpus", f(kCpu, "cpus")));
-    TRY(write_field(d, "cpuset.cpus", c.cpus, f(kCpu, "cpus")));
+    TRY(need(d, "cpuset.cpus", field_path(kCpu, "cpus")));
+    TRY(write_field(d, "cpuset.cpus", c.cpus, field_path(kCpu, "cpus")));
   }
   if (!c.mems.empty()) {
-    TRY(need(d, "cpuset.mems", f(kCpu, "mems")));
-    TRY(write_field(d, "cpuset.mems", c.mems, f(kCpu, "mems")));
+    TRY(need(d, "cpuset.mems", field_path(kCpu, "mems")));
+    TRY(write_field(d, "cpuset.mems", c.mems, field_path(kCpu, "mems")));
   }
   return {};
-}
-
-std::string dev(int64_t major, int64_t minor) {
-  return std::to_string(major) + ":" + std::to_string(minor);
 }
 
 Result<> set_io(const CgroupDir& d, const BlockIoResources& b) {
@@ -116,51 +108,42 @@ Result<> set_io(const CgroupDir& d, const BlockIoResources& b) {
   bool bfq = d.has("io.bfq.weight");
   if (b.weight && *b.weight != 0) {
     if (*b.weight < 10 || *b.weight > 1000)
-      return fail(Error::invalid(f(kBlkio, "weight") + ": " + std::to_string(*b.weight) +
+      return fail(Error::invalid(field_path(kBlkio, "weight") + ": " + std::to_string(*b.weight) +
                                  " is out of range 10-1000"));
     if (bfq) {
-      TRY(write_field(d, "io.bfq.weight", std::to_string(*b.weight), f(kBlkio, "weight")));
+      TRY(write_field(d, "io.bfq.weight", std::to_string(*b.weight), field_path(kBlkio, "weight")));
     } else {
-      TRY(need(d, "io.weight", f(kBlkio, "weight")));
+      TRY(need(d, "io.weight", field_path(kBlkio, "weight")));
       TRY(write_field(d, "io.weight",
                       "default " + std::to_string(blkio_weight_to_io_weight(*b.weight)),
-                      f(kBlkio, "weight")));
+                      field_path(kBlkio, "weight")));
     }
   }
-  if (b.leaf_weight && *b.leaf_weight != 0) TRY(unsupported_v2(f(kBlkio, "leafWeight")));
+  if (b.leaf_weight && *b.leaf_weight != 0) TRY(unsupported_v2(field_path(kBlkio, "leafWeight")));
   for (size_t i = 0; i < b.weight_device.size(); ++i) {
     const WeightDevice& w = b.weight_device[i];
     std::string field = std::string(kBlkio) + ".weightDevice[" + std::to_string(i) + "]";
     if (w.leaf_weight && *w.leaf_weight != 0) TRY(unsupported_v2(field + ".leafWeight"));
     if (!w.weight) continue;
     if (bfq) {
-      TRY(write_field(d, "io.bfq.weight", dev(w.major, w.minor) + " " + std::to_string(*w.weight),
+      TRY(write_field(d, "io.bfq.weight", devno(w.major, w.minor) + " " + std::to_string(*w.weight),
                       field + ".weight"));
     } else {
       TRY(need(d, "io.weight", field + ".weight"));
-      TRY(write_field(d, "io.weight",
-                      dev(w.major, w.minor) + " " +
-                          std::to_string(blkio_weight_to_io_weight(*w.weight)),
-                      field + ".weight"));
+      TRY(write_field(
+          d, "io.weight",
+          devno(w.major, w.minor) + " " + std::to_string(blkio_weight_to_io_weight(*w.weight)),
+          field + ".weight"));
     }
   }
-  struct Throttle {
-    const std::vector<ThrottleDevice>* list;
-    const char* key;
-    const char* name;
-  };
-  for (const Throttle& t :
-       {Throttle{&b.throttle_read_bps_device, "rbps", "throttleReadBpsDevice"},
-        Throttle{&b.throttle_write_bps_device, "wbps", "throttleWriteBpsDevice"},
-        Throttle{&b.throttle_read_iops_device, "riops", "throttleReadIOPSDevice"},
-        Throttle{&b.throttle_write_iops_device, "wiops", "throttleWriteIOPSDevice"}}) {
-    for (size_t i = 0; i < t.list->size(); ++i) {
-      const ThrottleDevice& td = (*t.list)[i];
-      std::string field = std::string(kBlkio) + "." + t.name + "[" + std::to_string(i) + "]";
-      TRY(need(d, "io.max", field));
+  for (const ThrottleList& t : throttle_lists(b)) {
+    for (size_t i = 0; i < t.devices->size(); ++i) {
+      const ThrottleDevice& td = (*t.devices)[i];
+      std::string name = std::string(kBlkio) + "." + t.name + "[" + std::to_string(i) + "]";
+      TRY(need(d, "io.max", name));
       // A rate of 0 means "no limit" in OCI; io.max spells it "max".
       std::string rate = td.rate == 0 ? std::string("max") : std::to_string(td.rate);
-      TRY(write_field(d, "io.max", dev(td.major, td.minor) + " " + t.key + "=" + rate, field));
+      TRY(write_field(d, "io.max", devno(td.major, td.minor) + " " + t.v2_key + "=" + rate, name));
     }
   }
   return {};
@@ -210,12 +193,9 @@ Result<> V2Manager::set(const Resources& r) {
   if (r.network && (r.network->class_id || !r.network->priorities.empty()))
     TRY(unsupported_v2("linux.resources.network"));
   for (const auto& [device, limit] : r.rdma) {
-    std::string field = "linux.resources.rdma[\"" + device + "\"]";
-    TRY(need(d, "rdma.max", field));
-    std::string line = device;
-    if (limit.hca_handles) line += " hca_handle=" + std::to_string(*limit.hca_handles);
-    if (limit.hca_objects) line += " hca_object=" + std::to_string(*limit.hca_objects);
-    TRY(write_field(d, "rdma.max", line, field));
+    std::string name = "linux.resources.rdma[\"" + device + "\"]";
+    TRY(need(d, "rdma.max", name));
+    TRY(write_field(d, "rdma.max", rdma_line(device, limit), name));
   }
   for (const auto& [key, value] : r.unified) {
     std::string field = "linux.resources.unified[\"" + key + "\"]";

@@ -6,6 +6,8 @@
 #include <chrono>
 #include <thread>
 
+#include "base/strings.h"
+#include "container/cgroups/notify.h"
 #include "sys/dir_entries.h"
 #include "sys/file.h"
 
@@ -15,18 +17,6 @@ using base::Error;
 using base::fail;
 
 namespace {
-
-std::vector<std::string> components(const std::string& rel) {
-  std::vector<std::string> out;
-  size_t pos = 0;
-  while (pos < rel.size()) {
-    size_t end = rel.find('/', pos);
-    if (end == std::string::npos) end = rel.size();
-    if (end > pos) out.push_back(rel.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return out;
-}
 
 // Removes `name` under `parent` (full path `full`), children first.
 Result<> remove_at(sys::FdRef parent, const std::string& name, const std::string& full) {
@@ -64,7 +54,10 @@ Result<CgroupDir> make_path(const std::string& mountpoint, const std::string& pa
   if (path.compare(0, mountpoint.size(), mountpoint) != 0)
     return fail(Error::invalid("cgroup " + path + " is not below " + mountpoint));
   CgroupDir dir = TRY(CgroupDir::open(mountpoint));
-  for (const std::string& part : components(path.substr(mountpoint.size()))) {
+  const std::string below = path.substr(mountpoint.size());
+  for (std::string_view component : base::split(below, '/')) {
+    if (component.empty()) continue;
+    const std::string part(component);
     if (before_child) TRY(before_child(dir));
     std::string child_path = dir.path() + "/" + part;
     auto made = sys::mkdirat(dir.fd(), part, 0755);
@@ -143,14 +136,45 @@ bool wait_until(const std::function<bool()>& done, int attempts) {
   return done();
 }
 
+void read_opt(const CgroupDir& d, const std::string& file, uint64_t& out) {
+  auto v = d.read_u64(file);
+  if (v.has_value()) out = *v;
+}
+
+std::optional<std::pair<uint64_t, uint64_t>> parse_devno(std::string_view text,
+                                                         const std::string& what) {
+  size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  auto major = parse_u64(text.substr(0, colon), what + " major");
+  auto minor = parse_u64(text.substr(colon + 1), what + " minor");
+  if (!major.has_value() || !minor.has_value()) return std::nullopt;
+  return std::pair{*major, *minor};
+}
+
+void hugetlb_stats(const CgroupDir& d, const std::vector<std::string>& files, bool v1,
+                   std::map<std::string, HugetlbStats>& out) {
+  const std::string suffix = v1 ? ".limit_in_bytes" : ".max";
+  for (const std::string& file : files) {
+    if (!file.starts_with("hugetlb.") || !file.ends_with(suffix) ||
+        file.find(".rsvd.") != std::string::npos)
+      continue;
+    std::string size = file.substr(8, file.size() - 8 - suffix.size());
+    HugetlbStats& h = out[size];
+    std::string base = "hugetlb." + size + ".";
+    if (v1) {
+      read_opt(d, base + "usage_in_bytes", h.usage);
+      read_opt(d, base + "max_usage_in_bytes", h.max);
+      read_opt(d, base + "failcnt", h.failcnt);
+    } else {
+      read_opt(d, base + "current", h.usage);
+      if (auto t = d.read(base + "events"); t.has_value()) h.failcnt = parse_flat_keyed(*t)["max"];
+    }
+  }
+}
+
 std::vector<uint16_t> parse_cpu_list(std::string_view text) {
   std::vector<uint16_t> out;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find(',', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view item = text.substr(pos, end - pos);
-    pos = end + 1;
+  for (std::string_view item : base::split(text, ',')) {
     while (!item.empty() && (item.back() == '\n' || item.back() == ' ')) item.remove_suffix(1);
     if (item.empty()) continue;
     size_t dash = item.find('-');

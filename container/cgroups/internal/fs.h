@@ -4,11 +4,15 @@
 #include <sys/types.h>
 
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.h"
 #include "container/cgroups/cgroup_dir.h"
+#include "container/cgroups/stats.h"
 
 namespace hull::container::cgroups::internal {
 
@@ -46,6 +50,22 @@ std::string limit_string(int64_t v);
 
 // Waits (bounded) for `done` to hold, polling every millisecond; false on timeout.
 bool wait_until(const std::function<bool()>& done, int attempts);
+// How long freeze and thaw wait for the kernel: wait_until attempts, 1 ms apart.
+inline constexpr int kFreezeAttempts = 2000;
+
+// `file` read as a number into `out`. A missing file (controller not mounted, kernel without the
+// feature) leaves `out` as it was (0 in fresh stats).
+void read_opt(const CgroupDir& d, const std::string& file, uint64_t& out);
+
+// "8:0" -> {8, 0}: the device of a blkio or io.stat line; nullopt when it is not one.
+std::optional<std::pair<uint64_t, uint64_t>> parse_devno(std::string_view text,
+                                                         const std::string& what);
+
+// hugetlb statistics per page size from `d`, whose directory lists `files`: v1's
+// hugetlb.<size>.{usage,max_usage}_in_bytes and failcnt, or (v1 false: cgroup2) .current and the
+// "max" count of .events.
+void hugetlb_stats(const CgroupDir& d, const std::vector<std::string>& files, bool v1,
+                   std::map<std::string, HugetlbStats>& out);
 
 // Parses a cpuset list ("0-3,5") for stats.
 std::vector<uint16_t> parse_cpu_list(std::string_view text);
