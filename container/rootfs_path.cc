@@ -6,8 +6,8 @@
 
 #include <cerrno>
 #include <string_view>
-#include <vector>
 
+#include "base/path.h"
 #include "container/mount_table.h"
 #include "sys/file.h"
 #include "sys/mount.h"
@@ -39,28 +39,6 @@ std::string clean(const std::string& path) {
       }
     }
     i = j;
-  }
-  return out.empty() ? "/" : out;
-}
-
-// `path` with "..", "." and "//" resolved lexically (Go's filepath.Clean).
-std::string clean_dot_dot(const std::string& path) {
-  std::vector<std::string_view> parts;
-  std::string_view rest = path;
-  while (!rest.empty()) {
-    size_t slash = rest.find('/');
-    std::string_view comp = rest.substr(0, slash);
-    rest = slash == std::string_view::npos ? std::string_view() : rest.substr(slash + 1);
-    if (comp == "..") {
-      if (!parts.empty()) parts.pop_back();
-    } else if (!comp.empty() && comp != ".") {
-      parts.push_back(comp);
-    }
-  }
-  std::string out;
-  for (auto p : parts) {
-    out += '/';
-    out += p;
   }
   return out.empty() ? "/" : out;
 }
@@ -138,7 +116,7 @@ Result<UniqueFd> open_bind_source(const std::string& source, const std::string& 
   std::string absolute = source;
   if (source.empty() || source[0] != '/') absolute = TRY(sys::getcwd()) + "/" + source;
   const std::string root = clean(rootfs);
-  for (const std::string& form : {clean(absolute), clean_dot_dot(absolute)}) {
+  for (const std::string& form : {clean(absolute), base::clean_path(absolute)}) {
     if (!is_at_or_below(form, root)) continue;
     UniqueFd root_fd = TRY(sys::open(root, O_PATH | O_DIRECTORY));
     std::string inside = root == "/" ? form : form.substr(root.size());

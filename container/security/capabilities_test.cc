@@ -4,10 +4,10 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <functional>
 #include <string>
 
 #include "base/testing/matchers.h"
+#include "container/security/testing.h"
 #include "sys/file.h"
 #include "sys/security.h"
 
@@ -18,31 +18,9 @@ using base::testing::ErrorMessageHas;
 using base::testing::IsOk;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing_support::run_in_child;
 
 uint64_t bit(int cap) { return uint64_t{1} << cap; }
-
-// Runs `body` in a forked child; returns what it wrote to the pipe and its exit status.
-struct ChildOutput {
-  std::string text;
-  int status = 0;
-};
-ChildOutput in_child(const std::function<std::string()>& body) {
-  int fds[2];
-  EXPECT_EQ(::pipe(fds), 0);
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::close(fds[0]);
-    std::string out = body();
-    (void)sys::write_all(fds[1], out, "pipe");
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  ChildOutput r;
-  r.text = sys::read_all(fds[0], "pipe").value_or("");
-  ::close(fds[0]);
-  ::waitpid(pid, &r.status, 0);
-  return r;
-}
 
 // "CapBnd:\t0000000000000021" → the CapBnd/CapEff/CapPrm/CapInh/CapAmb lines of /proc/self/status.
 std::string cap_lines() {
@@ -138,7 +116,7 @@ TEST(CapabilitiesTest, ApplySetsEveryMask) {
   const int last = last_cap();
   auto sets = resolve_capabilities(c, last);
   ASSERT_THAT(sets, IsOk());
-  auto out = in_child([&]() -> std::string {
+  auto out = run_in_child([&]() -> std::string {
     auto r = apply_capabilities(*sets, last);
     if (!r.has_value()) return "error: " + r.error().message();
     return cap_lines();
@@ -161,7 +139,7 @@ TEST(CapabilitiesTest, ApplyFailsWhenInheritableIsNotBounded) {
   const int last = last_cap();
   auto sets = resolve_capabilities(c, last);
   ASSERT_THAT(sets, IsOk());
-  auto out = in_child([&]() -> std::string {
+  auto out = run_in_child([&]() -> std::string {
     auto r = apply_capabilities(*sets, last);
     return r.has_value() ? "ok" : r.error().message();
   });

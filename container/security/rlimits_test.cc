@@ -1,13 +1,12 @@
 #include "container/security/rlimits.h"
 
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <functional>
 #include <string>
 
 #include "base/testing/matchers.h"
+#include "container/security/testing.h"
 #include "sys/file.h"
 #include "sys/security.h"
 
@@ -16,23 +15,7 @@ namespace {
 
 using base::testing::ErrorMessageHas;
 using base::testing::IsOk;
-
-std::string run_child(const std::function<std::string()>& body) {
-  int fds[2];
-  EXPECT_EQ(::pipe(fds), 0);
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::close(fds[0]);
-    (void)sys::write_all(fds[1], body(), "pipe");
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  std::string text = sys::read_all(fds[0], "pipe").value_or("");
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return text;
-}
+using testing_support::run_in_child;
 
 TEST(RlimitsTest, EveryLinuxRlimitHasAName) {
   EXPECT_EQ(rlimit_from_name("RLIMIT_NOFILE"), RLIMIT_NOFILE);
@@ -67,7 +50,7 @@ TEST(RlimitsTest, AppliedLimitsReadBack) {
   ASSERT_EQ(prepared->size(), 2U);
   EXPECT_EQ(rlimit_name((*prepared)[0].resource), "RLIMIT_NOFILE");
   EXPECT_EQ(rlimit_name(99), "RLIMIT_99");
-  std::string got = run_child([&]() -> std::string {
+  auto child = run_in_child([&]() -> std::string {
     auto r = apply_rlimits(*prepared);
     if (!r.has_value()) return r.error().message();
     struct rlimit nofile {
@@ -77,6 +60,7 @@ TEST(RlimitsTest, AppliedLimitsReadBack) {
     return fmt::format("{}/{} {}/{}", nofile.rlim_cur, nofile.rlim_max, core.rlim_cur,
                        core.rlim_max);
   });
+  std::string got = child.text;
   EXPECT_EQ(got, "100/200 0/0");
 }
 
@@ -87,13 +71,14 @@ TEST(RlimitsTest, FailureNamesLimitValuesAndErrno) {
   auto raised = prepare_rlimits(high);
   ASSERT_THAT(lowered, IsOk());
   ASSERT_THAT(raised, IsOk());
-  std::string got = run_child([&]() -> std::string {
+  auto child = run_in_child([&]() -> std::string {
     if (!apply_rlimits(*lowered).has_value()) return "lowering failed";
     // Without CAP_SYS_RESOURCE the hard limit cannot go up again.
     if (!sys::capset({0, 0, 0}).has_value()) return "capset failed";
     auto r = apply_rlimits(*raised);
     return r.has_value() ? "raised" : r.error().message();
   });
+  std::string got = child.text;
   EXPECT_EQ(got, "setrlimit RLIMIT_NOFILE (soft 128, hard 128): Operation not permitted (EPERM)");
 }
 

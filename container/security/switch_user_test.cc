@@ -1,37 +1,20 @@
 // Needs real root (tags = ["no-sandbox"]): it switches to uids that Bazel's sandbox does not map.
 #include <grp.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <functional>
 #include <string>
 
 #include "base/testing/matchers.h"
 #include "container/security/capabilities.h"
+#include "container/security/testing.h"
 #include "sys/file.h"
 
 namespace hull::container::security {
 namespace {
 
 using base::testing::IsOk;
+using testing_support::run_in_child;
 using ::testing::HasSubstr;
-
-std::string run_child(const std::function<std::string()>& body) {
-  int fds[2];
-  EXPECT_EQ(::pipe(fds), 0);
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    ::close(fds[0]);
-    (void)sys::write_all(fds[1], body(), "pipe");
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  std::string text = sys::read_all(fds[0], "pipe").value_or("");
-  ::close(fds[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return text;
-}
 
 std::string status_field(const std::string& status, const std::string& name) {
   size_t at = status.find("\n" + name + ":\t");
@@ -61,11 +44,12 @@ TEST_F(SwitchUserTest, KeepsTheConfiguredCapsAcrossSetuid) {
   auto sets = resolve_capabilities(c, last);
   ASSERT_THAT(sets, IsOk());
   const gid_t groups[] = {1000, 2345};
-  std::string status = run_child([&]() -> std::string {
+  auto child = run_in_child([&]() -> std::string {
     auto r = switch_user_keep_caps(1000, 1001, groups, *sets, last);
     if (!r.has_value()) return "error: " + r.error().message();
     return sys::read_file("/proc/self/status").value_or("");
   });
+  std::string status = child.text;
   ASSERT_THAT(status, Not(HasSubstr("error:"))) << status;
   EXPECT_EQ(status_field(status, "Uid"), "1000\t1000\t1000\t1000");
   EXPECT_EQ(status_field(status, "Gid"), "1001\t1001\t1001\t1001");
@@ -81,11 +65,12 @@ TEST_F(SwitchUserTest, WithoutCapsTheUserHasNone) {
   const int last = last_cap();
   auto sets = resolve_capabilities(Capabilities{}, last);
   ASSERT_THAT(sets, IsOk());
-  std::string status = run_child([&]() -> std::string {
+  auto child = run_in_child([&]() -> std::string {
     auto r = switch_user_keep_caps(65534, 65534, {}, *sets, last);
     if (!r.has_value()) return "error: " + r.error().message();
     return sys::read_file("/proc/self/status").value_or("");
   });
+  std::string status = child.text;
   EXPECT_EQ(status_field(status, "Uid"), "65534\t65534\t65534\t65534") << status;
   EXPECT_THAT(status_field(status, "Groups"), ::testing::MatchesRegex(" *"));
   EXPECT_EQ(status_field(status, "CapPrm"), "0000000000000000");

@@ -37,6 +37,18 @@ Result<bool> uses_host_net(const Linux& l) {
   return self.st_dev == other.st_dev && self.st_ino == other.st_ino;
 }
 
+// Dots become slashes and slashes dots: a sysctl key's two spellings ("net.ipv4.conf.eth0/1" is
+// "net/ipv4/conf/eth0.1") and the path below /proc/sys.
+void swap_separators(std::string& s) {
+  for (char& c : s) {
+    if (c == '.') {
+      c = '/';
+    } else if (c == '/') {
+      c = '.';
+    }
+  }
+}
+
 Error refuse(std::string_view key, std::string_view why) {
   return Error::invalid(fmt::format(".linux.sysctl[\"{}\"]: sysctl \"{}\" {}", key, key, why));
 }
@@ -47,25 +59,13 @@ std::string normalize_sysctl_key(std::string_view key) {
   std::string out(key);
   const size_t sep = out.find_first_of("./");
   if (sep == std::string::npos || out[sep] == '.') return out;
-  for (char& c : out) {
-    if (c == '.') {
-      c = '/';
-    } else if (c == '/') {
-      c = '.';
-    }
-  }
+  swap_separators(out);
   return out;
 }
 
 std::string sysctl_proc_path(std::string_view key) {
   std::string out = normalize_sysctl_key(key);
-  for (char& c : out) {
-    if (c == '.') {
-      c = '/';
-    } else if (c == '/') {
-      c = '.';
-    }
-  }
+  swap_separators(out);
   return out;
 }
 
