@@ -30,7 +30,7 @@ class OperationErrorsTest : public ::testing::Test {
   container::CreateOptions options(const std::string& name, const Bundle& b) const {
     container::CreateOptions o;
     o.root = m_root.path();
-    o.id = fmt::format("operr-{}-{}", name, ::getpid());
+    o.id = unique_id("operr-" + name);
     o.bundle = b.dir();
     return o;
   }
@@ -64,7 +64,7 @@ TEST_F(OperationErrorsTest, CreateRunAndRestoreNameTheirVerb) {
 
   container::RestoreOptions ro;
   ro.root = m_root.path();
-  ro.id = fmt::format("operr-restore-{}", ::getpid());
+  ro.id = unique_id("operr-restore");
   ro.bundle = b.dir();
   EXPECT_EQ(failure(Container::restore(ro)),
             "restore \"" + ro.id + "\": an image path is required");
