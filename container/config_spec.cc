@@ -86,7 +86,7 @@ void linux_section(JsonWriter& w, bool rootless) {
   if (rootless) {
     // geteuid/getegid cannot fail. Only the caller's own ids may be mapped without privilege.
     id_mapping(w, "uidMappings", static_cast<uint32_t>(sys::euid()));
-    id_mapping(w, "gidMappings", static_cast<uint32_t>(::getegid()));
+    id_mapping(w, "gidMappings", static_cast<uint32_t>(sys::egid()));
   } else {
     w.key("resources").begin_object().key("devices").begin_array().begin_object();
     w.field("allow", false).field("access", "rwm");

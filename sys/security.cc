@@ -19,6 +19,8 @@ namespace hull::sys {
 
 uid_t euid() { return ::geteuid(); }
 
+gid_t egid() { return ::getegid(); }
+
 mode_t umask(mode_t mask) { return ::umask(mask); }
 
 Result<> setsid() {

@@ -54,8 +54,9 @@ Result<> set_keepcaps(bool on);
 // prctl(PR_SET_NO_NEW_PRIVS, 1).
 Result<> set_no_new_privs();
 
-// geteuid(2): whether hull runs with privilege (0) or rootless.
+// geteuid(2): whether hull runs with privilege (0) or rootless; getegid(2).
 uid_t euid();
+gid_t egid();
 // umask(2): sets the mask, returns the previous one (it cannot fail).
 mode_t umask(mode_t mask);
 // setsid(2): a new session with the caller as its leader.

@@ -168,9 +168,7 @@ Result<std::vector<struct sock_filter>> export_bpf(scmp_filter_ctx ctx) {
   sys::UniqueFd mem = TRY(sys::memfd_create("hull-seccomp", 0));
   int rc = seccomp_export_bpf(ctx, mem.get());
   if (rc < 0) return fail(libseccomp_error(rc, "exporting BPF"));
-  if (::lseek(mem.get(), 0, SEEK_SET) < 0)
-    return fail(Error::from_errno(errno, "lseek", "seccomp BPF memfd"));
-  std::string bytes = TRY(sys::read_all(mem, "seccomp BPF memfd"));
+  std::string bytes = TRY(sys::pread_all(mem, "seccomp BPF memfd"));
   if (bytes.empty() || bytes.size() % sizeof(struct sock_filter) != 0)
     return fail(Error::protocol(fmt::format("libseccomp exported {} bytes of BPF", bytes.size())));
   const size_t count = bytes.size() / sizeof(struct sock_filter);
