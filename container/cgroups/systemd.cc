@@ -3,8 +3,7 @@
 
 #include <sys/stat.h>
 
-#include <sstream>
-
+#include "base/strings.h"
 #include "container/cgroups/internal/drivers.h"
 #include "container/cgroups/systemd_unit.h"
 #include "sys/file.h"
@@ -39,12 +38,11 @@ std::unique_ptr<Manager> fs_manager(const CgroupLayout& layout, const std::strin
 // hierarchy systemd tracks with when there is no cgroup2 ("name=systemd").
 Result<std::string> cgroup_of(pid_t pid) {
   std::string text = TRY(sys::read_file("/proc/" + std::to_string(pid) + "/cgroup"));
-  std::istringstream in(text);
-  std::string line, tracked;
-  while (std::getline(in, line)) {
-    if (line.starts_with("0::")) return line.substr(3);
+  std::string tracked;
+  for (std::string_view line : base::split(text, '\n')) {
+    if (line.starts_with("0::")) return std::string(line.substr(3));
     size_t at = line.find(":name=systemd:");
-    if (at != std::string::npos) tracked = line.substr(at + 14);
+    if (at != std::string_view::npos) tracked = std::string(line.substr(at + 14));
   }
   if (!tracked.empty()) return tracked;
   return fail(Error::not_found("/proc/" + std::to_string(pid) + "/cgroup names no systemd cgroup"));

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <sstream>
 
+#include "base/strings.h"
 #include "container/cgroups/internal/fs.h"
 #include "container/cgroups/internal/v1.h"
 #include "sys/eventfd.h"
@@ -18,37 +18,35 @@ using base::fail;
 
 namespace {
 
+// Numbers separated by white space, up to the first field that is not one.
 std::vector<uint64_t> parse_u64_list(std::string_view text) {
   std::vector<uint64_t> out;
-  std::istringstream in{std::string(text)};
-  uint64_t v = 0;
-  while (in >> v) out.push_back(v);
+  for (std::string_view field : base::split_fields(text)) {
+    auto v = parse_u64(field, "cpuacct");
+    if (!v.has_value()) break;
+    out.push_back(*v);
+  }
   return out;
 }
 
-// "8:0 Read 4096" lines (the "Total N" line has no device and is skipped).
+// "8:0 Read 4096" lines (the "Total N" line has no device and is skipped); files with one number
+// per device (blkio.sectors_recursive, blkio.time_recursive) have "8:0 4096".
 std::vector<BlkioEntry> parse_blkio(std::string_view text) {
   std::vector<BlkioEntry> out;
-  std::istringstream in{std::string(text)};
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string devno, op;
-    uint64_t value = 0;
-    if (!(fields >> devno)) continue;
-    auto dev = parse_devno(devno, "blkio");
+  for (std::string_view line : base::split(text, '\n')) {
+    std::vector<std::string_view> fields = base::split_fields(line);
+    if (fields.size() < 2) continue;
+    auto dev = parse_devno(fields[0], "blkio");
     if (!dev) continue;
     BlkioEntry e;
     e.major = dev->first;
     e.minor = dev->second;
-    if (fields >> op >> value) {
-      e.op = op;
+    if (fields.size() >= 3) {
+      e.op = std::string(fields[1]);
+      e.value = parse_u64(fields[2], "blkio").value_or(0);
     } else {
-      // Files with one number per device (blkio.sectors_recursive, blkio.time_recursive).
-      std::istringstream again(line);
-      again >> devno >> value;
+      e.value = parse_u64(fields[1], "blkio").value_or(0);
     }
-    e.value = value;
     out.push_back(std::move(e));
   }
   return out;
@@ -131,13 +129,15 @@ Result<Stats> V1Manager::stats() {
     }
     if (auto t = d.read("cpuacct.usage_all"); t.has_value()) {
       // "cpu user system" header, then one row per cpu, in nanoseconds.
-      std::istringstream in(*t);
-      std::string line;
-      std::getline(in, line);
-      uint64_t cpu = 0, user = 0, sys = 0;
-      while (in >> cpu >> user >> sys) {
-        s.cpu.usage.percpu_user.push_back(user);
-        s.cpu.usage.percpu_kernel.push_back(sys);
+      std::vector<std::string_view> lines = base::split(*t, '\n');
+      for (size_t i = 1; i < lines.size(); ++i) {
+        std::vector<std::string_view> row = base::split_fields(lines[i]);
+        if (row.size() < 3) continue;
+        auto user = parse_u64(row[1], "cpuacct.usage_all");
+        auto sys = parse_u64(row[2], "cpuacct.usage_all");
+        if (!user.has_value() || !sys.has_value()) break;
+        s.cpu.usage.percpu_user.push_back(*user);
+        s.cpu.usage.percpu_kernel.push_back(*sys);
       }
     }
   }

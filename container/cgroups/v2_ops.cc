@@ -2,8 +2,7 @@
 #include <fcntl.h>
 #include <sys/inotify.h>
 
-#include <sstream>
-
+#include "base/strings.h"
 #include "container/cgroups/internal/fs.h"
 #include "container/cgroups/internal/v2.h"
 #include "sys/file.h"
@@ -41,20 +40,18 @@ Result<> set_frozen(const CgroupDir& d, bool frozen) {
 
 // io.stat: "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0" per device.
 void parse_io_stat(std::string_view text, BlkioStats& out) {
-  std::istringstream in{std::string(text)};
-  std::string line;
-  while (std::getline(in, line)) {
-    std::istringstream fields(line);
-    std::string devno, kv;
-    if (!(fields >> devno)) continue;
-    auto dev = parse_devno(devno, "io.stat");
+  for (std::string_view line : base::split(text, '\n')) {
+    std::vector<std::string_view> fields = base::split_fields(line);
+    if (fields.empty()) continue;
+    auto dev = parse_devno(fields[0], "io.stat");
     if (!dev) continue;
-    while (fields >> kv) {
+    for (size_t i = 1; i < fields.size(); ++i) {
+      std::string_view kv = fields[i];
       size_t eq = kv.find('=');
-      if (eq == std::string::npos) continue;
+      if (eq == std::string_view::npos) continue;
       auto v = parse_u64(kv.substr(eq + 1), "io.stat");
       if (!v.has_value()) continue;
-      std::string key = kv.substr(0, eq);
+      std::string_view key = kv.substr(0, eq);
       BlkioEntry e{dev->first, dev->second, "", *v};
       if (key == "rbytes" || key == "wbytes") {
         e.op = key == "rbytes" ? "Read" : "Write";
