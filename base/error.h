@@ -12,8 +12,8 @@
 
 #include <cstdint>
 #include <string>
-#include <tuple>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace hull::base {
@@ -63,24 +63,19 @@ class [[nodiscard]] Error {
   // Any other failure, with a message that stands on its own.
   static Error make(ErrorKind kind, std::string detail,
                     SourceLocation where = SourceLocation::current());
-  static Error invalid(std::string detail,
-                       SourceLocation where = SourceLocation::current()) {
+  static Error invalid(std::string detail, SourceLocation where = SourceLocation::current()) {
     return make(ErrorKind::InvalidArgument, std::move(detail), where);
   }
-  static Error protocol(std::string detail,
-                        SourceLocation where = SourceLocation::current()) {
+  static Error protocol(std::string detail, SourceLocation where = SourceLocation::current()) {
     return make(ErrorKind::Protocol, std::move(detail), where);
   }
-  static Error not_found(std::string detail,
-                         SourceLocation where = SourceLocation::current()) {
+  static Error not_found(std::string detail, SourceLocation where = SourceLocation::current()) {
     return make(ErrorKind::NotFound, std::move(detail), where);
   }
-  static Error invalid_state(std::string detail,
-                             SourceLocation where = SourceLocation::current()) {
+  static Error invalid_state(std::string detail, SourceLocation where = SourceLocation::current()) {
     return make(ErrorKind::InvalidState, std::move(detail), where);
   }
-  static Error unsupported(std::string detail,
-                           SourceLocation where = SourceLocation::current()) {
+  static Error unsupported(std::string detail, SourceLocation where = SourceLocation::current()) {
     return make(ErrorKind::Unsupported, std::move(detail), where);
   }
 

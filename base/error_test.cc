@@ -49,7 +49,8 @@ TEST(ErrorTest, CloneIsIndependent) {
 }
 
 TEST(ErrorTest, ARecordRebuildsKindErrnoAndFrames) {
-  auto e = Error::from_errno(EACCES, "mount proc on", "/proc").context(".mounts[2]").context("init");
+  auto e =
+      Error::from_errno(EACCES, "mount proc on", "/proc").context(".mounts[2]").context("init");
   Error back = Error::from_record(e.record());
   EXPECT_EQ(back.kind(), ErrorKind::Sys);
   EXPECT_EQ(back.errno_code(), EACCES);

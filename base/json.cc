@@ -127,7 +127,7 @@ class Parser {
   // One open container on the way to the current value, for error paths.
   struct Frame {
     bool is_object;
-    size_t index;      // element index, or member index
+    size_t index;       // element index, or member index
     uint32_t key_node;  // objects: the current member's key (a node: m_strings may move)
   };
 
@@ -334,10 +334,14 @@ class Parser {
     for (size_t i = 0; i < 4; ++i) {
       char c = m_text[m_pos + i];
       uint32_t d;
-      if (c >= '0' && c <= '9') d = static_cast<uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') d = static_cast<uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') d = static_cast<uint32_t>(c - 'A' + 10);
-      else return fail(error("invalid \\u escape: expected 4 hex digits"));
+      if (c >= '0' && c <= '9')
+        d = static_cast<uint32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        d = static_cast<uint32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        d = static_cast<uint32_t>(c - 'A' + 10);
+      else
+        return fail(error("invalid \\u escape: expected 4 hex digits"));
       v = v * 16 + d;
     }
     m_pos += 4;
@@ -377,12 +381,15 @@ class Parser {
         case 't': unescaped += '\t'; break;
         case 'u': {
           uint32_t cp = TRY(hex4());
-          if (cp >= 0xDC00 && cp <= 0xDFFF) return fail(error("invalid \\u escape: lone low surrogate"));
+          if (cp >= 0xDC00 && cp <= 0xDFFF)
+            return fail(error("invalid \\u escape: lone low surrogate"));
           if (cp >= 0xD800 && cp <= 0xDBFF) {
-            if (m_text.substr(m_pos, 2) != "\\u") return fail(error("invalid \\u escape: lone high surrogate"));
+            if (m_text.substr(m_pos, 2) != "\\u")
+              return fail(error("invalid \\u escape: lone high surrogate"));
             m_pos += 2;
             uint32_t lo = TRY(hex4());
-            if (lo < 0xDC00 || lo > 0xDFFF) return fail(error("invalid \\u escape: lone high surrogate"));
+            if (lo < 0xDC00 || lo > 0xDFFF)
+              return fail(error("invalid \\u escape: lone high surrogate"));
             cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
           }
           append_utf8(unescaped, cp);
@@ -410,8 +417,8 @@ class Parser {
     auto& n = m_doc.m_nodes[node];
     n.first = static_cast<uint32_t>(m_doc.m_children.size());
     n.count = static_cast<uint32_t>(m_scratch.size() - base);
-    m_doc.m_children.insert(m_doc.m_children.end(), m_scratch.begin() + static_cast<ptrdiff_t>(base),
-                            m_scratch.end());
+    m_doc.m_children.insert(m_doc.m_children.end(),
+                            m_scratch.begin() + static_cast<ptrdiff_t>(base), m_scratch.end());
     m_scratch.resize(base);
     finish(node);
   }
@@ -436,7 +443,8 @@ class Parser {
           ++m_pos;
           break;
         }
-        if (peek() != ',') return fail(error(fmt::format("expected ',' or ']', got {}", describe(peek()))));
+        if (peek() != ',')
+          return fail(error(fmt::format("expected ',' or ']', got {}", describe(peek()))));
         ++m_pos;
         ++m_frames.back().index;
       }
@@ -459,8 +467,9 @@ class Parser {
       for (;;) {
         skip_ws();
         if (at_end() || peek() != '"')
-          return fail(error(at_end() ? std::string("unexpected end of input in an object")
-                                     : fmt::format("expected a member name, got {}", describe(peek()))));
+          return fail(error(at_end()
+                                ? std::string("unexpected end of input in an object")
+                                : fmt::format("expected a member name, got {}", describe(peek()))));
         uint32_t key = TRY(string());
         m_frames.back().key_node = key;
         skip_ws();
@@ -476,7 +485,8 @@ class Parser {
           ++m_pos;
           break;
         }
-        if (peek() != ',') return fail(error(fmt::format("expected ',' or '}}', got {}", describe(peek()))));
+        if (peek() != ',')
+          return fail(error(fmt::format("expected ',' or '}}', got {}", describe(peek()))));
         ++m_pos;
         ++m_frames.back().index;
       }
@@ -493,7 +503,8 @@ class Parser {
     if (members < 2) return {};
     std::vector<std::string_view> keys;
     keys.reserve(members);
-    for (size_t i = base; i < m_scratch.size(); i += 2) keys.push_back(m_doc.text_of(m_doc.m_nodes[m_scratch[i]]));
+    for (size_t i = base; i < m_scratch.size(); i += 2)
+      keys.push_back(m_doc.text_of(m_doc.m_nodes[m_scratch[i]]));
     std::optional<std::string_view> dup;
     if (members <= 16) {
       for (size_t i = 0; i < keys.size() && !dup; ++i)
@@ -509,7 +520,8 @@ class Parser {
     std::string where = path();
     std::string quoted;
     json_quote(quoted, *dup);
-    return fail(Error::invalid(fmt::format("{}: duplicate key {}", where.empty() ? "top level" : where, quoted)));
+    return fail(Error::invalid(
+        fmt::format("{}: duplicate key {}", where.empty() ? "top level" : where, quoted)));
   }
 
   Document& m_doc;

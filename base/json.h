@@ -51,17 +51,17 @@ class Value {
   bool as_bool() const;
   int64_t as_int64() const;
   uint64_t as_uint64() const;
-  double as_double() const;              // any number
-  std::string_view as_string() const;    // unescaped
+  double as_double() const;            // any number
+  std::string_view as_string() const;  // unescaped
 
   // The value's own source text, exactly as it was written (for verbatim re-emission).
   std::string_view raw() const;
 
   // Arrays: elements; objects: members. size() is 0 for scalars.
   size_t size() const;
-  Value element(size_t i) const;          // arrays
-  std::string_view key(size_t i) const;   // objects
-  Value member(size_t i) const;           // objects
+  Value element(size_t i) const;         // arrays
+  std::string_view key(size_t i) const;  // objects
+  Value member(size_t i) const;          // objects
   // The member named `key` (objects only; keys are unique), or nullopt.
   std::optional<Value> find(std::string_view key) const;
 
@@ -91,11 +91,11 @@ class Document {
   // [first, first + count); an object's children alternate key, value.
   struct Node {
     Type type = Type::Null;
-    bool escaped = false;   // string: its text is in m_strings, not the source
-    uint32_t offset = 0;    // raw text start in m_text
-    uint32_t length = 0;    // raw text length
-    uint32_t first = 0;     // containers: index in m_children; escaped strings: in m_strings
-    uint32_t count = 0;     // containers: children; escaped strings: length
+    bool escaped = false;  // string: its text is in m_strings, not the source
+    uint32_t offset = 0;   // raw text start in m_text
+    uint32_t length = 0;   // raw text length
+    uint32_t first = 0;    // containers: index in m_children; escaped strings: in m_strings
+    uint32_t count = 0;    // containers: children; escaped strings: length
     union {
       bool b;
       int64_t i;

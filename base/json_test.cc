@@ -41,7 +41,8 @@ TEST(JsonTest, ScalarsKeepTheirKinds) {
   EXPECT_EQ(a.element(6).type(), Type::Uint64);
   EXPECT_EQ(a.element(6).as_uint64(), 9223372036854775808ULL);
   EXPECT_EQ(a.element(7).as_uint64(), UINT64_MAX);
-  EXPECT_EQ(a.element(8).type(), Type::Double);  // past uint64: a double, as simdjson and Go read it
+  EXPECT_EQ(a.element(8).type(),
+            Type::Double);  // past uint64: a double, as simdjson and Go read it
   EXPECT_DOUBLE_EQ(a.element(9).as_double(), 1.5);
   EXPECT_DOUBLE_EQ(a.element(10).as_double(), -2000);
   EXPECT_EQ(a.element(11).as_string(), "s");
@@ -82,7 +83,8 @@ TEST(JsonTest, EscapesAndUnicode) {
 TEST(JsonTest, EscapedKeysAreComparedUnescaped) {
   Document d = must_parse(R"({"k\u0065y": 1})");
   EXPECT_EQ(d.root().find("key")->as_int64(), 1);
-  EXPECT_THAT(error_of(R"({"key": 1, "k\u0065y": 2})"), HasSubstr("top level: duplicate key \"key\""));
+  EXPECT_THAT(error_of(R"({"key": 1, "k\u0065y": 2})"),
+              HasSubstr("top level: duplicate key \"key\""));
 }
 
 TEST(JsonTest, DuplicateKeysNameThePath) {
@@ -105,11 +107,15 @@ TEST(JsonTest, DuplicateKeysInLargeObjects) {
 }
 
 TEST(JsonTest, SyntaxErrorsNameLineAndColumn) {
-  EXPECT_EQ(error_of(""), "invalid JSON at line 1, column 1: unexpected end of input, expected a value");
-  EXPECT_EQ(error_of("{\n  \"a\": 1,\n}"), "invalid JSON at line 3, column 1: expected a member name, got '}'");
+  EXPECT_EQ(error_of(""),
+            "invalid JSON at line 1, column 1: unexpected end of input, expected a value");
+  EXPECT_EQ(error_of("{\n  \"a\": 1,\n}"),
+            "invalid JSON at line 3, column 1: expected a member name, got '}'");
   EXPECT_EQ(error_of("[1 2]"), "invalid JSON at line 1, column 4: expected ',' or ']', got '2'");
-  EXPECT_EQ(error_of("{\"a\" 1}"), "invalid JSON at line 1, column 6: expected ':' after a member name");
-  EXPECT_EQ(error_of("{} x"), "invalid JSON at line 1, column 4: unexpected text after the JSON value");
+  EXPECT_EQ(error_of("{\"a\" 1}"),
+            "invalid JSON at line 1, column 6: expected ':' after a member name");
+  EXPECT_EQ(error_of("{} x"),
+            "invalid JSON at line 1, column 4: unexpected text after the JSON value");
   EXPECT_EQ(error_of("\"abc"), "invalid JSON at line 1, column 1: unterminated string");
   EXPECT_EQ(error_of("[tru]"), "invalid JSON at line 1, column 2: invalid literal, expected true");
 }

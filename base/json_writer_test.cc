@@ -12,7 +12,8 @@ TEST(JsonWriterTest, CompactObjectsAndArrays) {
   w.key("empty").begin_object().end_object();
   w.key("none").null();
   w.end_object();
-  EXPECT_EQ(w.str(), R"({"id":"web","pid":42,"ok":true,"args":["sh","-c"],"empty":{},"none":null})");
+  EXPECT_EQ(w.str(),
+            R"({"id":"web","pid":42,"ok":true,"args":["sh","-c"],"empty":{},"none":null})");
 }
 
 TEST(JsonWriterTest, EscapesControlAndQuotes) {

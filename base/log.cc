@@ -42,7 +42,10 @@ void log_line(LogLevel level, std::string_view msg) {
   std::string line;
   if (g_config.format == LogFormat::Json) {
     JsonWriter w;
-    w.begin_object().field("level", level_name(level)).field("msg", msg).field("time", now_rfc3339());
+    w.begin_object()
+        .field("level", level_name(level))
+        .field("msg", msg)
+        .field("time", now_rfc3339());
     w.end_object();
     line = w.take();
   } else {

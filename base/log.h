@@ -27,10 +27,10 @@ void log_line(LogLevel level, std::string_view msg);
 
 }  // namespace hull::base
 
-#define HULL_LOG(level, ...)                                                   \
-  do {                                                                         \
-    if ((level) >= ::hull::base::log_config().min_level)                       \
-      ::hull::base::log_line((level), ::fmt::format(__VA_ARGS__));             \
+#define HULL_LOG(level, ...)                                       \
+  do {                                                             \
+    if ((level) >= ::hull::base::log_config().min_level)           \
+      ::hull::base::log_line((level), ::fmt::format(__VA_ARGS__)); \
   } while (0)
 #define HULL_LOG_DEBUG(...) HULL_LOG(::hull::base::LogLevel::Debug, __VA_ARGS__)
 #define HULL_LOG_INFO(...) HULL_LOG(::hull::base::LogLevel::Info, __VA_ARGS__)

@@ -5,12 +5,11 @@
 //   VERIFY(cond) an invariant; aborts with file:line when false. Bugs are not errors.
 #pragma once
 
-#include <tl/expected.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <string>
+#include <tl/expected.hpp>
 #include <utility>
 
 #include "base/error.h"
@@ -46,25 +45,24 @@ decltype(auto) take_value(R&& r) {
 
 }  // namespace hull::base
 
-#define TRY(expr)                                                     \
-  __extension__({                                                     \
-    auto&& try_result_ = (expr);                                      \
-    if (!try_result_.has_value()) [[unlikely]]                        \
-      return ::tl::unexpected(std::move(try_result_).error());        \
-    ::hull::base::detail::take_value(std::move(try_result_));         \
+#define TRY(expr)                                              \
+  __extension__({                                              \
+    auto&& try_result_ = (expr);                               \
+    if (!try_result_.has_value()) [[unlikely]]                 \
+      return ::tl::unexpected(std::move(try_result_).error()); \
+    ::hull::base::detail::take_value(std::move(try_result_));  \
   })
 
-#define MUST(expr)                                                                  \
-  __extension__({                                                                   \
-    auto&& must_result_ = (expr);                                                   \
-    if (!must_result_.has_value()) [[unlikely]]                                     \
-      ::hull::base::verify_failed(must_result_.error().message().c_str(), __FILE__, \
-                                  __LINE__);                                        \
-    ::hull::base::detail::take_value(std::move(must_result_));                      \
+#define MUST(expr)                                                                             \
+  __extension__({                                                                              \
+    auto&& must_result_ = (expr);                                                              \
+    if (!must_result_.has_value()) [[unlikely]]                                                \
+      ::hull::base::verify_failed(must_result_.error().message().c_str(), __FILE__, __LINE__); \
+    ::hull::base::detail::take_value(std::move(must_result_));                                 \
   })
 
-#define VERIFY(cond)                                                          \
-  do {                                                                        \
-    if (!(cond)) [[unlikely]]                                                 \
-      ::hull::base::verify_failed("VERIFY(" #cond ")", __FILE__, __LINE__);   \
+#define VERIFY(cond)                                                        \
+  do {                                                                      \
+    if (!(cond)) [[unlikely]]                                               \
+      ::hull::base::verify_failed("VERIFY(" #cond ")", __FILE__, __LINE__); \
   } while (0)

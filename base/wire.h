@@ -8,9 +8,10 @@
 //   Hook back = TRY(base::wire::decode<Hook>(bytes));
 //
 // Supported: bool, integers, enums, std::string, std::vector, std::optional, std::map, std::pair,
-// structs with fields(), and C structs without padding (as their bytes). Integers are 8 bytes little-endian; strings and containers a 4-byte
-// count first. decode() checks every length against what is left, refuses values out of the
-// target type's range and trailing bytes, and never allocates more than the input could hold.
+// structs with fields(), and C structs without padding (as their bytes). Integers are 8 bytes
+// little-endian; strings and containers a 4-byte count first. decode() checks every length against
+// what is left, refuses values out of the target type's range and trailing bytes, and never
+// allocates more than the input could hold.
 #pragma once
 
 #include <bit>
@@ -29,8 +30,8 @@
 #include "base/result.h"
 
 // fields(), for reading and for writing: a std::tie of the members, in wire order.
-#define HULL_WIRE_FIELDS(...)                           \
-  auto fields() { return std::tie(__VA_ARGS__); }       \
+#define HULL_WIRE_FIELDS(...)                     \
+  auto fields() { return std::tie(__VA_ARGS__); } \
   auto fields() const { return std::tie(__VA_ARGS__); }
 
 namespace hull::base::wire {
@@ -38,7 +39,9 @@ namespace hull::base::wire {
 namespace detail {
 
 template <typename T>
-concept HasFields = requires(T& t) { t.fields(); };
+concept HasFields = requires(T& t) {
+  t.fields();
+};
 
 // A C struct such as sock_filter, which cannot be given fields(): its bytes, when it has no
 // padding (both ends are the same build, so layout and byte order agree).
@@ -46,14 +49,22 @@ template <typename T>
 concept PlainBytes = std::is_class_v<T> && !HasFields<T> && std::is_trivially_copyable_v<T> &&
                      std::has_unique_object_representations_v<T>;
 
-template <typename T> struct IsVector : std::false_type {};
-template <typename T> struct IsVector<std::vector<T>> : std::true_type {};
-template <typename T> struct IsOptional : std::false_type {};
-template <typename T> struct IsOptional<std::optional<T>> : std::true_type {};
-template <typename T> struct IsMap : std::false_type {};
-template <typename K, typename V> struct IsMap<std::map<K, V>> : std::true_type {};
-template <typename T> struct IsPair : std::false_type {};
-template <typename A, typename B> struct IsPair<std::pair<A, B>> : std::true_type {};
+template <typename T>
+struct IsVector : std::false_type {};
+template <typename T>
+struct IsVector<std::vector<T>> : std::true_type {};
+template <typename T>
+struct IsOptional : std::false_type {};
+template <typename T>
+struct IsOptional<std::optional<T>> : std::true_type {};
+template <typename T>
+struct IsMap : std::false_type {};
+template <typename K, typename V>
+struct IsMap<std::map<K, V>> : std::true_type {};
+template <typename T>
+struct IsPair : std::false_type {};
+template <typename A, typename B>
+struct IsPair<std::pair<A, B>> : std::true_type {};
 
 static_assert(std::endian::native == std::endian::little, "wire assumes a little-endian host");
 
@@ -158,7 +169,8 @@ class Reader {
     } else {
       static_assert(HasFields<T>, "wire: type has no fields()");
       Result<> r;
-      std::apply([&](auto&... f) { ((r = r.has_value() ? get(f) : std::move(r)), ...); }, v.fields());
+      std::apply([&](auto&... f) { ((r = r.has_value() ? get(f) : std::move(r)), ...); },
+                 v.fields());
       return r;
     }
     return {};
@@ -170,7 +182,9 @@ class Reader {
   static base::Error error(std::string_view what) {
     return base::Error::protocol(std::string("wire: ") + std::string(what));
   }
-  static tl::unexpected<base::Error> fail(std::string_view what) { return tl::unexpected(error(what)); }
+  static tl::unexpected<base::Error> fail(std::string_view what) {
+    return tl::unexpected(error(what));
+  }
 
   Result<std::string_view> take(size_t n) {
     if (n > m_in.size() - m_pos) return fail("truncated");

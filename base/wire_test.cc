@@ -91,7 +91,8 @@ TEST(WireTest, OutOfRangeIntegersAndBadBooleansAreRefused) {
 
 TEST(WireTest, CountsLargerThanTheInputAreRefusedBeforeAllocating) {
   std::string huge("\xff\xff\xff\x7f", 4);  // a vector of 2^31 elements in 4 bytes
-  EXPECT_THAT(decode<std::vector<std::string>>(huge), ErrorMessageHas("count larger than the input"));
+  EXPECT_THAT(decode<std::vector<std::string>>(huge),
+              ErrorMessageHas("count larger than the input"));
 }
 
 TEST(WireTest, DuplicateMapKeysAreRefused) {

@@ -53,20 +53,26 @@ Result<Args> parse_args(std::span<const std::string> argv, std::span<const FlagS
     const FlagSpec* spec = nullptr;
     for (const auto& s : specs)
       if (s.name == body || (!s.alias.empty() && s.alias == body)) spec = &s;
-    if (spec == nullptr) return fail(Error::invalid(fmt::format("flag provided but not defined: -{}", body)));
+    if (spec == nullptr)
+      return fail(Error::invalid(fmt::format("flag provided but not defined: -{}", body)));
     std::string name(spec->name);
     if (!spec->takes_value) {
       bool v = true;
       if (inline_value) {
-        if (*inline_value == "true" || *inline_value == "1") v = true;
-        else if (*inline_value == "false" || *inline_value == "0") v = false;
-        else return fail(Error::invalid(fmt::format("invalid boolean value \"{}\" for -{}", *inline_value, body)));
+        if (*inline_value == "true" || *inline_value == "1")
+          v = true;
+        else if (*inline_value == "false" || *inline_value == "0")
+          v = false;
+        else
+          return fail(Error::invalid(
+              fmt::format("invalid boolean value \"{}\" for -{}", *inline_value, body)));
       }
       out.m_bools[name] = v;
       continue;
     }
     if (!inline_value) {
-      if (i + 1 >= argv.size()) return fail(Error::invalid(fmt::format("flag needs an argument: -{}", body)));
+      if (i + 1 >= argv.size())
+        return fail(Error::invalid(fmt::format("flag needs an argument: -{}", body)));
       inline_value = argv[++i];
     }
     out.m_values[name].push_back(*inline_value);

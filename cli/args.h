@@ -26,7 +26,7 @@ class Args {
  public:
   bool has(std::string_view name) const;  // a bool flag set true, or a value flag given
   std::optional<std::string> get(std::string_view name) const;  // last value
-  std::vector<std::string> all(std::string_view name) const;     // every value, in order
+  std::vector<std::string> all(std::string_view name) const;    // every value, in order
   std::string get_or(std::string_view name, std::string def) const;
   const std::vector<std::string>& positional() const { return m_positional; }
 

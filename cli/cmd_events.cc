@@ -32,8 +32,8 @@ namespace {
 // ("5s", "1.5s", "1m30s", "250ms"); a bare "0" is zero. Returns nanoseconds.
 Result<int64_t> parse_go_duration(const std::string& s) {
   auto invalid = [&] {
-    return fail(Error::invalid(
-        fmt::format("invalid value \"{}\" for flag --interval: time: invalid duration \"{}\"", s, s)));
+    return fail(Error::invalid(fmt::format(
+        "invalid value \"{}\" for flag --interval: time: invalid duration \"{}\"", s, s)));
   };
   if (s == "0") return int64_t{0};
   std::string_view rest = s;
@@ -57,13 +57,20 @@ Result<int64_t> parse_go_duration(const std::string& s) {
     std::string_view unit = rest.substr(0, u);
     rest.remove_prefix(u);
     double scale = 0;
-    if (unit == "ns") scale = 1;
-    else if (unit == "us" || unit == "\xc2\xb5s" || unit == "\xce\xbcs") scale = 1e3;
-    else if (unit == "ms") scale = 1e6;
-    else if (unit == "s") scale = 1e9;
-    else if (unit == "m") scale = 60e9;
-    else if (unit == "h") scale = 3600e9;
-    else return invalid();
+    if (unit == "ns")
+      scale = 1;
+    else if (unit == "us" || unit == "\xc2\xb5s" || unit == "\xce\xbcs")
+      scale = 1e3;
+    else if (unit == "ms")
+      scale = 1e6;
+    else if (unit == "s")
+      scale = 1e9;
+    else if (unit == "m")
+      scale = 60e9;
+    else if (unit == "h")
+      scale = 3600e9;
+    else
+      return invalid();
     total += v * scale;
   }
   if (total > 9.2e18) return invalid();
@@ -126,8 +133,10 @@ Result<int> events(Globals& g, const Args& a) {
     // OOM before exit: an OOM kill of init is reported before the stream ends.
     if (fds[1].revents != 0) {
       uint64_t n = TRY(oom.consume());
-      if (n > 0 && cgroup_exists(c.state())) TRY(emit("oom", id, nullptr));
-      else if (n > 0) watch_oom = false;  // the cgroup is gone
+      if (n > 0 && cgroup_exists(c.state()))
+        TRY(emit("oom", id, nullptr));
+      else if (n > 0)
+        watch_oom = false;  // the cgroup is gone
     }
     if (fds[0].revents != 0) return 0;
     if (Clock::now() >= next) {

@@ -17,7 +17,8 @@ namespace {
 
 Result<uint32_t> parse_id(std::string_view what, const std::string& s) {
   int64_t v = TRY(parse_int(what, s));
-  if (v < 0 || v > 0xffffffffLL) return fail(Error::invalid(fmt::format("--{}: out of range", what)));
+  if (v < 0 || v > 0xffffffffLL)
+    return fail(Error::invalid(fmt::format("--{}: out of range", what)));
   return static_cast<uint32_t>(v);
 }
 
@@ -38,7 +39,8 @@ Result<container::Process> build_process(const Args& a, const container::Config&
     p.user.uid = TRY(parse_id("user", u->substr(0, colon)));
     if (colon != std::string::npos) p.user.gid = TRY(parse_id("user", u->substr(colon + 1)));
   }
-  for (const auto& g : a.all("additional-gids")) p.user.additional_gids.push_back(TRY(parse_id("additional-gids", g)));
+  for (const auto& g : a.all("additional-gids"))
+    p.user.additional_gids.push_back(TRY(parse_id("additional-gids", g)));
   if (a.has("no-new-privs")) p.no_new_privileges = true;
   if (auto aa = a.get("apparmor")) p.apparmor_profile = *aa;
   if (auto l = a.get("process-label")) p.selinux_label = *l;
@@ -121,14 +123,25 @@ const Registration kExec({
              "          [--cgroup [CONTROLLER[,CONTROLLER]:]PATH]... ID [COMMAND [ARGS...]]\n"
              "  Execute a new process inside the container (--cgroup: an existing sub-cgroup).\n"
              "  Fails with exit status 255, as runc.",
-    .flags = {
-        {"process", "p", true},       {"console-socket", "", true},  {"cwd", "", true},
-        {"env", "e", true},           {"tty", "t", false},           {"user", "u", true},
-        {"additional-gids", "g", true}, {"process-label", "", true}, {"apparmor", "", true},
-        {"no-new-privs", "", false},  {"cap", "c", true},            {"detach", "d", false},
-        {"pid-file", "", true},       {"preserve-fds", "", true},    {"cgroup", "", true},
-        {"ignore-paused", "", false},
-    },
+    .flags =
+        {
+            {"process", "p", true},
+            {"console-socket", "", true},
+            {"cwd", "", true},
+            {"env", "e", true},
+            {"tty", "t", false},
+            {"user", "u", true},
+            {"additional-gids", "g", true},
+            {"process-label", "", true},
+            {"apparmor", "", true},
+            {"no-new-privs", "", false},
+            {"cap", "c", true},
+            {"detach", "d", false},
+            {"pid-file", "", true},
+            {"preserve-fds", "", true},
+            {"cgroup", "", true},
+            {"ignore-paused", "", false},
+        },
     .interspersed = false,
     .run = exec,
 });

@@ -74,7 +74,9 @@ Result<int64_t> parse_ram_size(std::string_view flag, const std::string& s) {
 
 Result<Resources> update_resources_from_flags(const Args& a) {
   Resources r;
-  auto mem = [&]() -> container::MemoryResources& { return r.memory ? *r.memory : r.memory.emplace(); };
+  auto mem = [&]() -> container::MemoryResources& {
+    return r.memory ? *r.memory : r.memory.emplace();
+  };
   auto cpu = [&]() -> container::CpuResources& { return r.cpu ? *r.cpu : r.cpu.emplace(); };
   if (auto v = a.get("blkio-weight")) {
     uint64_t w = TRY(parse_uint("blkio-weight", *v));
@@ -89,7 +91,8 @@ Result<Resources> update_resources_from_flags(const Args& a) {
   if (auto v = a.get("cpu-share")) cpu().shares = TRY(parse_uint("cpu-share", *v));
   if (auto v = a.get("cpu-shares")) cpu().shares = TRY(parse_uint("cpu-shares", *v));
   if (auto v = a.get("cpu-quota")) cpu().quota = TRY(parse_signed("cpu-quota", *v));
-  if (auto v = a.get("cpu-rt-runtime")) cpu().realtime_runtime = TRY(parse_signed("cpu-rt-runtime", *v));
+  if (auto v = a.get("cpu-rt-runtime"))
+    cpu().realtime_runtime = TRY(parse_signed("cpu-rt-runtime", *v));
   struct MemFlag {
     std::string_view name;
     std::optional<int64_t> container::MemoryResources::*field;
@@ -119,10 +122,12 @@ Result<int> update(Globals& g, const Args& a) {
   if (auto in = a.get("resources"); in && !in->empty()) {
     std::string what = *in == "-" ? "standard input" : *in;
     auto text = *in == "-" ? sys::read_all(sys::FdRef(0), "stdin") : sys::read_file(*in);
-    if (!text.has_value()) return fail(std::move(text).error().context("update: reading resources"));
+    if (!text.has_value())
+      return fail(std::move(text).error().context("update: reading resources"));
     auto parsed = container::parse_resources(*text);
     if (!parsed.has_value())
-      return fail(std::move(parsed).error().context(fmt::format("update: resources from {}", what)));
+      return fail(
+          std::move(parsed).error().context(fmt::format("update: resources from {}", what)));
     r = std::move(*parsed);
   } else {
     r = TRY(update_resources_from_flags(a));
@@ -142,17 +147,27 @@ const Registration kUpdate({
         "  Update container resource constraints. Sizes take k, m, g, t, p suffixes (\"64m\");\n"
         "  zero leaves a limit unchanged. With --resources (LinuxResources JSON; '-' is stdin)\n"
         "  every other flag is ignored.",
-    .flags = {
-        {"resources", "r", true},         {"blkio-weight", "", true},
-        {"cpu-period", "", true},         {"cpu-quota", "", true},
-        {"cpu-share", "", true},          {"cpu-shares", "", true},
-        {"cpu-rt-period", "", true},      {"cpu-rt-runtime", "", true},
-        {"cpuset-cpus", "", true},        {"cpuset-mems", "", true},
-        {"memory", "", true},             {"memory-reservation", "", true},
-        {"memory-swap", "", true},        {"kernel-memory", "", true},
-        {"kernel-memory-tcp", "", true},  {"pids-limit", "", true},
-        {"l3-cache-schema", "", true},    {"mem-bw-schema", "", true},
-    },
+    .flags =
+        {
+            {"resources", "r", true},
+            {"blkio-weight", "", true},
+            {"cpu-period", "", true},
+            {"cpu-quota", "", true},
+            {"cpu-share", "", true},
+            {"cpu-shares", "", true},
+            {"cpu-rt-period", "", true},
+            {"cpu-rt-runtime", "", true},
+            {"cpuset-cpus", "", true},
+            {"cpuset-mems", "", true},
+            {"memory", "", true},
+            {"memory-reservation", "", true},
+            {"memory-swap", "", true},
+            {"kernel-memory", "", true},
+            {"kernel-memory-tcp", "", true},
+            {"pids-limit", "", true},
+            {"l3-cache-schema", "", true},
+            {"mem-bw-schema", "", true},
+        },
     .interspersed = true,
     .run = update,
 });

@@ -2,10 +2,10 @@
 // its error once, the way runc does: to the log (text or JSON), and to stderr when the log is a
 // file, so that engines find `{"level":"error","msg":...}` as the last line of --log.
 #include <fcntl.h>
+#include <seccomp.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <seccomp.h>
 
 #include "base/log.h"
 #include "cli/args.h"
@@ -18,9 +18,9 @@ namespace {
 constexpr const char* kSpecVersion = "1.2.0";
 
 constexpr FlagSpec kGlobalFlags[] = {
-    {"root", "", true},           {"log", "", true},        {"log-format", "", true},
-    {"debug", "", false},         {"criu", "", true},       {"systemd-cgroup", "", false},
-    {"rootless", "", true},       {"help", "h", false},     {"version", "v", false},
+    {"root", "", true},     {"log", "", true},    {"log-format", "", true},
+    {"debug", "", false},   {"criu", "", true},   {"systemd-cgroup", "", false},
+    {"rootless", "", true}, {"help", "h", false}, {"version", "v", false},
 };
 
 // runc's shape: `docker info` takes the runtime's commit from the `commit:` line (it reports
@@ -28,7 +28,8 @@ constexpr FlagSpec kGlobalFlags[] = {
 void print_version() {
   const scmp_version* v = seccomp_version();
   fmt::print("hull version {}\ncommit: {}\nspec: {}\ngo: none (C++20)\nlibseccomp: {}.{}.{}\n",
-             kHullVersion, kHullVersion, kSpecVersion, v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0);
+             kHullVersion, kHullVersion, kSpecVersion, v ? v->major : 0, v ? v->minor : 0,
+             v ? v->micro : 0);
 }
 
 int report(const Globals& g, const base::Error& e) {
@@ -76,7 +77,8 @@ int real_main(int argc, char** argv) {
   g.systemd_cgroup = parsed->has("systemd-cgroup");
 
   base::LogConfig lc;
-  if (g.log_format == "json") lc.format = base::LogFormat::Json;
+  if (g.log_format == "json")
+    lc.format = base::LogFormat::Json;
   else if (g.log_format != "text") {
     fmt::print(stderr, "invalid log-format: {}\n", g.log_format);
     return 1;

@@ -84,8 +84,8 @@ Result<int> supervise(sys::ChildProcess& child, sys::FdRef master) {
   return st.shell_code();
 }
 
-Result<int> supervise_container(container::Container& c, const std::string& root,
-                                sys::FdRef master, bool keep) {
+Result<int> supervise_container(container::Container& c, const std::string& root, sys::FdRef master,
+                                bool keep) {
   sys::ChildProcess init = c.take_init();
   c.unlock();
   auto code = supervise(init, master);

@@ -16,7 +16,8 @@ base::Result<Bundle> Bundle::load(const std::string& path) {
   b.dir = TRY(sys::realpath(path));
   b.config_path = b.dir + "/config.json";
   b.config_json = TRY(sys::read_file(b.config_path));
-  b.config = std::make_unique<Config>(TRY(parse_config(b.config_json).map_error(base::context(b.config_path))));
+  b.config = std::make_unique<Config>(
+      TRY(parse_config(b.config_json).map_error(base::context(b.config_path))));
   // Relative bind sources are relative to the bundle, as runc makes them.
   for (Mount& m : b.config->mounts) {
     if (m.source.empty() || m.source[0] == '/') continue;

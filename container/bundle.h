@@ -16,7 +16,7 @@ struct Bundle {
   std::string config_path;  // <dir>/config.json
   std::string config_json;  // its text, as read
   std::unique_ptr<Config> config;
-  std::string rootfs;       // absolute host path of root.path, a directory
+  std::string rootfs;  // absolute host path of root.path, a directory
 
   // Reads and parses <path>/config.json and checks root.path: relative paths are relative to the
   // bundle; a rootfs reached through a symlink is refused (it could be the host's / or any host

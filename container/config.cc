@@ -61,6 +61,8 @@ Result<> read_oom_score_adj(json::Value e, const std::string& path, std::optiona
 
 }  // namespace
 
+// The tables keep one member per line (clang-format would pack them in columns).
+// clang-format off
 template <>
 constexpr auto kJsonFields<User> = std::tuple{
     field("uid", &User::uid),
@@ -69,7 +71,9 @@ constexpr auto kJsonFields<User> = std::tuple{
     field("additionalGids", &User::additional_gids),
     field("username", &User::username),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Capabilities> = std::tuple{
     field("bounding", &Capabilities::bounding),
@@ -78,13 +82,16 @@ constexpr auto kJsonFields<Capabilities> = std::tuple{
     field("permitted", &Capabilities::permitted),
     field("ambient", &Capabilities::ambient),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Rlimit> = std::tuple{
     field("type", &Rlimit::type, kRequired),
     field("hard", &Rlimit::hard),
     field("soft", &Rlimit::soft),
 };
+// clang-format on
 
 namespace {
 
@@ -102,12 +109,15 @@ Result<> read_rlimits(json::Value e, const std::string& path, std::vector<Rlimit
 
 }  // namespace
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<ConsoleSize> = std::tuple{
     field("height", &ConsoleSize::height),
     field("width", &ConsoleSize::width),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Scheduler> = std::tuple{
     field("policy", &Scheduler::policy, kRequired),
@@ -118,20 +128,26 @@ constexpr auto kJsonFields<Scheduler> = std::tuple{
     field("deadline", &Scheduler::deadline),
     field("period", &Scheduler::period),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<IoPriority> = std::tuple{
     field("class", &IoPriority::io_class, kRequired),
     check(check_io_class),
     field("priority", &IoPriority::priority),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<ExecCpuAffinity> = std::tuple{
     field("initial", &ExecCpuAffinity::initial),
     field("final", &ExecCpuAffinity::final),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Process> = std::tuple{
     field("terminal", &Process::terminal),
@@ -152,25 +168,31 @@ constexpr auto kJsonFields<Process> = std::tuple{
     field("ioPriority", &Process::io_priority),
     field("execCPUAffinity", &Process::exec_cpu_affinity),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Root> = std::tuple{
     field("path", &Root::path, kNonEmpty),
     field("readonly", &Root::readonly),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<IdMapping> = std::tuple{
     field("containerID", &IdMapping::container_id),
     field("hostID", &IdMapping::host_id),
     field("size", &IdMapping::size),
 };
+// clang-format on
 
 Result<> read_value(json::Value e, const std::string& path, IdMapping& out) {
   out = TRY(read_object<IdMapping>(e, path));
   return {};
 }
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Mount> = std::tuple{
     field("destination", &Mount::destination, kNonEmpty),
@@ -180,7 +202,9 @@ constexpr auto kJsonFields<Mount> = std::tuple{
     field("uidMappings", &Mount::uid_mappings),
     field("gidMappings", &Mount::gid_mappings),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Hook> = std::tuple{
     field("path", &Hook::path, kRequired),
@@ -189,7 +213,9 @@ constexpr auto kJsonFields<Hook> = std::tuple{
     field("timeout", &Hook::timeout),
     check(check_hook_timeout),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Hooks> = std::tuple{
     field("prestart", &Hooks::prestart),
@@ -199,7 +225,9 @@ constexpr auto kJsonFields<Hooks> = std::tuple{
     field("poststart", &Hooks::poststart),
     field("poststop", &Hooks::poststop),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Config> = std::tuple{
     field("ociVersion", &Config::oci_version, kRequired),
@@ -213,6 +241,7 @@ constexpr auto kJsonFields<Config> = std::tuple{
     field("annotations", &Config::annotations),
     field("linux", &Config::linux),
 };
+// clang-format on
 
 }  // namespace detail
 

@@ -62,11 +62,14 @@ Result<> read_nanosecs(json::Value e, const std::string& path, uint32_t& out) {
 
 }  // namespace
 
+// The tables keep one member per line (clang-format would pack them in columns).
+// clang-format off
 template <>
 constexpr auto kJsonFields<TimeOffset> = std::tuple{
     field("secs", &TimeOffset::secs),
     custom("nanosecs", &TimeOffset::nanosecs, read_nanosecs),
 };
+// clang-format on
 
 namespace {
 
@@ -100,6 +103,7 @@ Result<> check_propagation(const Linux& l, const JsonObject& o) {
 
 }  // namespace
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Device> = std::tuple{
     field("type", &Device::type, kRequired),
@@ -111,7 +115,9 @@ constexpr auto kJsonFields<Device> = std::tuple{
     field("uid", &Device::uid),
     field("gid", &Device::gid),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<SeccompArg> = std::tuple{
     field("index", &SeccompArg::index, kRequired),
@@ -119,7 +125,9 @@ constexpr auto kJsonFields<SeccompArg> = std::tuple{
     field("valueTwo", &SeccompArg::value_two),
     field("op", &SeccompArg::op, kRequired),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<SeccompSyscall> = std::tuple{
     field("names", &SeccompSyscall::names, kNonEmpty),
@@ -127,7 +135,9 @@ constexpr auto kJsonFields<SeccompSyscall> = std::tuple{
     field("errnoRet", &SeccompSyscall::errno_ret),
     field("args", &SeccompSyscall::args),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Seccomp> = std::tuple{
     field("defaultAction", &Seccomp::default_action, kRequired),
@@ -138,7 +148,9 @@ constexpr auto kJsonFields<Seccomp> = std::tuple{
     field("listenerMetadata", &Seccomp::listener_metadata),
     field("syscalls", &Seccomp::syscalls),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<IntelRdt> = std::tuple{
     field("closID", &IntelRdt::clos_id),
@@ -147,13 +159,17 @@ constexpr auto kJsonFields<IntelRdt> = std::tuple{
     field("enableCMT", &IntelRdt::enable_cmt),
     field("enableMBM", &IntelRdt::enable_mbm),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Personality> = std::tuple{
     field("domain", &Personality::domain, kRequired),
     field("flags", &Personality::flags),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Linux> = std::tuple{
     custom("namespaces", &Linux::namespaces, read_namespaces),
@@ -174,6 +190,7 @@ constexpr auto kJsonFields<Linux> = std::tuple{
     field("intelRdt", &Linux::intel_rdt),
     field("personality", &Linux::personality),
 };
+// clang-format on
 
 Result<> read_value(json::Value e, const std::string& path, Linux& out) {
   out = TRY(read_object<Linux>(e, path));

@@ -48,7 +48,8 @@ base::Error not_integer(const std::string& path, json::Value e) {
 
 Result<int64_t> to_int64(json::Value e, const std::string& path, int64_t min, int64_t max) {
   if (e.type() == json::Type::Uint64)
-    return base::fail(path_error(path, fmt::format("{} is out of range ({} to {})", e.as_uint64(), min, max)));
+    return base::fail(
+        path_error(path, fmt::format("{} is out of range ({} to {})", e.as_uint64(), min, max)));
   if (e.type() != json::Type::Int64) return base::fail(not_integer(path, e));
   int64_t v = e.as_int64();
   if (v < min || v > max) {

@@ -44,7 +44,7 @@ void process(JsonWriter& w) {
 }
 
 void add_mount(JsonWriter& w, std::string_view dest, std::string_view type, std::string_view source,
-           Strings options) {
+               Strings options) {
   w.begin_object();
   w.field("destination", dest).field("type", type).field("source", source);
   if (options.size() != 0) string_array(w, "options", options);
@@ -59,19 +59,21 @@ void mounts(JsonWriter& w, bool rootless) {
   add_mount(w, "/dev", "tmpfs", "tmpfs", {"nosuid", "strictatime", "mode=755", "size=65536k"});
   if (rootless) {
     add_mount(w, "/dev/pts", "devpts", "devpts",
-          {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"});
+              {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"});
   } else {
     add_mount(w, "/dev/pts", "devpts", "devpts",
-          {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"});
+              {"nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"});
   }
-  add_mount(w, "/dev/shm", "tmpfs", "shm", {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"});
+  add_mount(w, "/dev/shm", "tmpfs", "shm",
+            {"nosuid", "noexec", "nodev", "mode=1777", "size=65536k"});
   add_mount(w, "/dev/mqueue", "mqueue", "mqueue", {"nosuid", "noexec", "nodev"});
   if (rootless) {
     add_mount(w, "/sys", "none", "/sys", {"rbind", "nosuid", "noexec", "nodev", "ro"});
   } else {
     add_mount(w, "/sys", "sysfs", "sysfs", {"nosuid", "noexec", "nodev", "ro"});
   }
-  add_mount(w, "/sys/fs/cgroup", "cgroup", "cgroup", {"nosuid", "noexec", "nodev", "relatime", "ro"});
+  add_mount(w, "/sys/fs/cgroup", "cgroup", "cgroup",
+            {"nosuid", "noexec", "nodev", "relatime", "ro"});
   w.end_array();
 }
 

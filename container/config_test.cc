@@ -109,8 +109,8 @@ TEST(ConfigFiles, RuncSpecOutput) {
   EXPECT_EQ(c->hostname, "runc");
   ASSERT_EQ(c->mounts.size(), 7u);
   EXPECT_EQ(c->mounts[2].destination, "/dev/pts");
-  EXPECT_THAT(c->mounts[2].options, ElementsAre("nosuid", "noexec", "newinstance",
-                                                "ptmxmode=0666", "mode=0620", "gid=5"));
+  EXPECT_THAT(c->mounts[2].options, ElementsAre("nosuid", "noexec", "newinstance", "ptmxmode=0666",
+                                                "mode=0620", "gid=5"));
   EXPECT_THAT(c->mounts[0].options, IsEmpty());
   ASSERT_TRUE(c->linux.has_value());
   ASSERT_TRUE(c->linux->resources.has_value());
@@ -268,8 +268,8 @@ TEST(DefaultSpec, ParsesBackAndMatchesRunc) {
   }
   EXPECT_EQ(ours->linux->readonly_paths, runc->linux->readonly_paths);
   EXPECT_THAT(ours->linux->masked_paths, ::testing::Contains("/sys/devices/virtual/tpm"));
-  for (auto t : {NamespaceType::Pid, NamespaceType::Network, NamespaceType::Ipc,
-                 NamespaceType::Uts, NamespaceType::Mount, NamespaceType::Cgroup}) {
+  for (auto t : {NamespaceType::Pid, NamespaceType::Network, NamespaceType::Ipc, NamespaceType::Uts,
+                 NamespaceType::Mount, NamespaceType::Cgroup}) {
     EXPECT_TRUE(ours->has_namespace(t)) << namespace_type_name(t);
   }
   EXPECT_FALSE(ours->has_namespace(NamespaceType::User));
@@ -352,9 +352,9 @@ TEST(ParseConfig, NamespaceTypeNames) {
   EXPECT_EQ(namespace_type_name(NamespaceType::Cgroup), "cgroup");
   EXPECT_EQ(namespace_type_name(NamespaceType::Time), "time");
   // Every name parses back to its type.
-  for (auto t : {NamespaceType::Pid, NamespaceType::Network, NamespaceType::Mount,
-                 NamespaceType::Ipc, NamespaceType::Uts, NamespaceType::User,
-                 NamespaceType::Cgroup, NamespaceType::Time}) {
+  for (auto t :
+       {NamespaceType::Pid, NamespaceType::Network, NamespaceType::Mount, NamespaceType::Ipc,
+        NamespaceType::Uts, NamespaceType::User, NamespaceType::Cgroup, NamespaceType::Time}) {
     std::string json = R"({"ociVersion": "1.0.0", "linux": {"namespaces": [{"type": ")" +
                        std::string(namespace_type_name(t)) + "\"}]}}";
     auto c = parse_config(json);
@@ -376,9 +376,10 @@ TEST(ParseConfig, IntegerBoundsAreExact) {
   EXPECT_EQ(c->process->oom_score_adj, -1000);
   EXPECT_EQ(c->linux->resources->memory->swap, INT64_MIN);
   EXPECT_EQ(c->linux->resources->block_io->weight, 65535);
-  EXPECT_THAT(parse_config(R"({"ociVersion": "1.0.0", "linux": {"resources":
+  EXPECT_THAT(
+      parse_config(R"({"ociVersion": "1.0.0", "linux": {"resources":
       {"blockIO": {"weight": 65536}}}})"),
-              ErrorMessageHas(".linux.resources.blockIO.weight: 65536 is out of range (0 to 65535)"));
+      ErrorMessageHas(".linux.resources.blockIO.weight: 65536 is out of range (0 to 65535)"));
   EXPECT_THAT(parse_config(R"({"ociVersion": "1.0.0", "hooks": {"prestart":
       [{"path": "/x", "timeout": 2147483648}]}})"),
               ErrorMessageHas(".hooks.prestart[0].timeout: 2147483648 is out of range"));
@@ -388,13 +389,15 @@ TEST(ParseConfig, IntegerBoundsAreExact) {
 }
 
 TEST(ParseConfig, RequiredFieldsInsideArraysNameTheIndex) {
-  EXPECT_THAT(parse_config(R"({"ociVersion": "1.0.0", "linux": {"resources": {"hugepageLimits":
+  EXPECT_THAT(
+      parse_config(R"({"ociVersion": "1.0.0", "linux": {"resources": {"hugepageLimits":
       [{"pageSize": "2MB", "limit": 1}, {"limit": 5}]}}})"),
-              ErrorMessageHas(".linux.resources.hugepageLimits[1].pageSize: required field missing"));
-  EXPECT_THAT(parse_config(R"({"ociVersion": "1.0.0", "linux": {"resources": {"blockIO":
+      ErrorMessageHas(".linux.resources.hugepageLimits[1].pageSize: required field missing"));
+  EXPECT_THAT(
+      parse_config(R"({"ociVersion": "1.0.0", "linux": {"resources": {"blockIO":
       {"throttleReadBpsDevice": [{"major": 8, "rate": 5}]}}}})"),
-              ErrorMessageHas(
-                  ".linux.resources.blockIO.throttleReadBpsDevice[0].minor: required field missing"));
+      ErrorMessageHas(
+          ".linux.resources.blockIO.throttleReadBpsDevice[0].minor: required field missing"));
   EXPECT_THAT(parse_config(R"({"ociVersion": "1.0.0", "linux": {"seccomp":
       {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": [], "action": "x"}]}}})"),
               ErrorMessageHas(".linux.seccomp.syscalls[0].names: must not be empty"));

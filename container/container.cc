@@ -28,7 +28,8 @@ Result<> validate_id(const std::string& id) {
   if (id == "." || id == "..") return bad("reserved name");
   auto ok_first = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
   auto ok_rest = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '+' || c == '-' || c == '.';
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '+' || c == '-' ||
+           c == '.';
   };
   if (!ok_first(id[0])) return bad("must start with a letter or digit");
   if (!std::all_of(id.begin(), id.end(), ok_rest)) return bad("only [A-Za-z0-9_+.-] allowed");
@@ -47,8 +48,8 @@ Error not_found(const std::string& id) {
 
 Container::~Container() = default;
 
-Container Container::adopt(std::string root, StateDir dir, State state, std::unique_ptr<Config> config,
-                           sys::ChildProcess init) {
+Container Container::adopt(std::string root, StateDir dir, State state,
+                           std::unique_ptr<Config> config, sys::ChildProcess init) {
   Container c;
   c.m_root = std::move(root);
   c.m_state = std::move(state);
@@ -93,7 +94,8 @@ Result<std::vector<std::string>> Container::list(const std::string& root) {
   }
   std::vector<std::string> out;
   for (auto& n : *names)
-    if (validate_id(n).has_value() && sys::exists(root + "/" + n + "/state.json")) out.push_back(std::move(n));
+    if (validate_id(n).has_value() && sys::exists(root + "/" + n + "/state.json"))
+      out.push_back(std::move(n));
   std::sort(out.begin(), out.end());
   return out;
 }
@@ -129,8 +131,7 @@ Result<> Container::require_status(std::initializer_list<Status> allowed,
     if (!want.empty()) want += " or ";
     want += status_name(a);
   }
-  return fail(
-      Error::invalid_state(fmt::format("container is {}, not {}", status_name(s), want)));
+  return fail(Error::invalid_state(fmt::format("container is {}, not {}", status_name(s), want)));
 }
 
 Result<> Container::report_pid(const std::string& pid_file) {

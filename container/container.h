@@ -30,8 +30,8 @@
 #include <vector>
 
 #include "base/result.h"
-#include "container/cgroups/notify.h"
 #include "container/bundle.h"
+#include "container/cgroups/notify.h"
 #include "container/cgroups/stats.h"
 #include "container/config.h"
 #include "container/state.h"
@@ -105,7 +105,7 @@ struct CheckpointOptions {
   bool leave_running = false;
   bool pre_dump = false;  // memory only, the container keeps running (needs mem_dirty_track)
   bool auto_dedup = false;
-  int status_fd = -1;        // lazy pages: one byte is written when criu is ready
+  int status_fd = -1;       // lazy pages: one byte is written when criu is ready
   std::string page_server;  // "ADDRESS:PORT", or empty
 };
 
@@ -207,8 +207,8 @@ class Container {
   Container() = default;
   // The Container a successful create or restore hands out: its state written, its directory
   // kept and locked.
-  static Container adopt(std::string root, StateDir dir, State state, std::unique_ptr<Config> config,
-                         sys::ChildProcess init);
+  static Container adopt(std::string root, StateDir dir, State state,
+                         std::unique_ptr<Config> config, sys::ChildProcess init);
   // The operations without their context frame (in_operation adds it; run is create and start
   // under one).
   static Result<Container> create_container(Bundle bundle, const CreateOptions& opts);

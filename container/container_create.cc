@@ -16,19 +16,19 @@
 #include "container/cgroups/mountinfo.h"
 #include "container/container.h"
 #include "container/hooks.h"
-#include "container/internal/operation.h"
 #include "container/idmapped_mounts.h"
 #include "container/init/protocol.h"
 #include "container/init_plan.h"
+#include "container/internal/operation.h"
 #include "container/launcher.h"
-#include "nsexec/bootstrap.h"
 #include "container/mount_trees.h"
 #include "container/namespaces.h"
 #include "container/prepare.h"
 #include "container/security/seccomp.h"
 #include "container/state_dir.h"
-#include "sys/security.h"
+#include "nsexec/bootstrap.h"
 #include "sys/file.h"
+#include "sys/security.h"
 #include "sys/socket.h"
 
 namespace hull::container {
@@ -59,8 +59,10 @@ bool res_is_empty(const Resources& r) {
 // device filter nor needs one (runc skips it too).
 Resources container_resources(const Linux& lx, bool rootless) {
   Resources res = lx.resources.value_or(Resources{});
-  if (rootless) res.devices.clear();
-  else res.devices = cgroups::container_device_rules(res.devices, lx.devices);
+  if (rootless)
+    res.devices.clear();
+  else
+    res.devices = cgroups::container_device_rules(res.devices, lx.devices);
   return res;
 }
 
@@ -82,7 +84,8 @@ Result<Cgroups> make_cgroups(cgroups::Manager& cg, const Resources& res, bool ro
   }
   if (auto made = cg.create_dirs(); !made.has_value()) {
     int err = made.error().errno_code();
-    if (!rootless || (err != EACCES && err != EPERM && err != EROFS)) return fail(std::move(made).error());
+    if (!rootless || (err != EACCES && err != EPERM && err != EROFS))
+      return fail(std::move(made).error());
     HULL_LOG_DEBUG("running without cgroups: {}", made.error().message());
     if (!res_is_empty(res))
       HULL_LOG_WARN("linux.resources ignored: no cgroup could be created without privilege ({})",
@@ -107,8 +110,7 @@ Result<Container> Container::create(const CreateOptions& opts) {
 }
 
 Result<Container> Container::create(Bundle bundle, const CreateOptions& opts) {
-  return in_operation("create", opts.id,
-                      [&] { return create_container(std::move(bundle), opts); });
+  return in_operation("create", opts.id, [&] { return create_container(std::move(bundle), opts); });
 }
 
 Result<Container> Container::run(const CreateOptions& opts) {
@@ -128,7 +130,8 @@ Result<Container> Container::create_container(Bundle bundle, const CreateOptions
   TRY(validate_id(opts.id));
   const Config& cfg = *bundle.config;
   const auto in_config = base::context(bundle.config_path);
-  if (!cfg.process) return fail(Error::invalid(bundle.config_path + ": .process: required to create a container"));
+  if (!cfg.process)
+    return fail(Error::invalid(bundle.config_path + ": .process: required to create a container"));
   static const Linux kNoLinux;
   const Linux& lx = cfg.linux ? *cfg.linux : kNoLinux;
   const bool rootless = sys::euid() != 0;
@@ -153,9 +156,9 @@ Result<Container> Container::create_container(Bundle bundle, const CreateOptions
 
   StateDir dir = TRY(StateDir::claim(opts.root, opts.id));
   UniqueFd listener = TRY(sys::unix_listen(dir.path() + "/exec.sock", SOCK_SEQPACKET));
-  auto cg = TRY(opts.systemd_cgroup
-                    ? cgroups::Manager::create_systemd(lx.cgroups_path, opts.id, rootless)
-                    : cgroups::Manager::create(lx.cgroups_path, opts.id));
+  auto cg =
+      TRY(opts.systemd_cgroup ? cgroups::Manager::create_systemd(lx.cgroups_path, opts.id, rootless)
+                              : cgroups::Manager::create(lx.cgroups_path, opts.id));
   TRY(cgroups::check_not_frozen(*cg));  // before the guard: a user's cgroup is left as it was
   Cleanup remove_cgroup([&] { (void)cg->destroy(); });
   State st;
@@ -183,7 +186,8 @@ Result<Container> Container::create_container(Bundle bundle, const CreateOptions
   plan_in.cgroup_layout = TRY(cgroups::detect_cgroup_layout());
 
   UniqueFd console;
-  if (!opts.console_socket.empty()) console = TRY(sys::unix_connect(opts.console_socket, SOCK_STREAM));
+  if (!opts.console_socket.empty())
+    console = TRY(sys::unix_connect(opts.console_socket, SOCK_STREAM));
   if (opts.console_fd >= 0 && cfg.process->terminal)
     console = TRY(sys::dup_cloexec(FdRef(opts.console_fd)));
   auto sync = TRY(sys::socketpair(SOCK_SEQPACKET));
@@ -269,8 +273,10 @@ Result<Container> Container::create_container(Bundle bundle, const CreateOptions
   remove_cgroup.release();
   // `run` in the foreground waits for init; otherwise it outlives this process.
   sys::ChildProcess kept;
-  if (opts.keep_child) kept = std::move(init);
-  else init.release();
+  if (opts.keep_child)
+    kept = std::move(init);
+  else
+    init.release();
   Container c =
       adopt(opts.root, std::move(dir), std::move(st), std::move(bundle.config), std::move(kept));
   TRY(c.report_pid(opts.pid_file));

@@ -11,10 +11,10 @@
 
 #include "base/log.h"
 #include "container/cgroups/cgroups.h"
-#include "container/internal/cgroup_manager.h"
-#include "container/internal/operation.h"
 #include "container/container.h"
 #include "container/hooks.h"
+#include "container/internal/cgroup_manager.h"
+#include "container/internal/operation.h"
 #include "sys/file.h"
 #include "sys/process.h"
 

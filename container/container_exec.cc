@@ -9,21 +9,21 @@
 
 #include "container/cgroups/cgroups.h"
 #include "container/cgroups/sub_cgroups.h"
-#include "container/internal/cgroup_manager.h"
-#include "container/internal/operation.h"
-#include "container/internal/pid_file.h"
 #include "container/container.h"
 #include "container/init/protocol.h"
 #include "container/init_plan.h"
+#include "container/internal/cgroup_manager.h"
+#include "container/internal/operation.h"
+#include "container/internal/pid_file.h"
 #include "container/launcher.h"
 #include "container/namespaces.h"
 #include "container/prepare.h"
 #include "container/security/seccomp.h"
 #include "nsexec/bootstrap.h"
-#include "sys/security.h"
 #include "sys/affinity.h"
 #include "sys/file.h"
 #include "sys/ns.h"
+#include "sys/security.h"
 #include "sys/socket.h"
 
 namespace hull::container {
@@ -56,11 +56,13 @@ Result<sys::ChildProcess> Container::exec_process(const ExecOptions& opts) {
   // them through init's pidfd, and an ordinary user joins the user namespace with them (it holds
   // privilege over them only inside it, as runc's nsexec does). The process joins the rest.
   uint64_t helper_flags = flags & (CLONE_NEWPID | CLONE_NEWTIME);
-  if ((flags & CLONE_NEWUSER) && helper_flags != 0 && sys::euid() != 0) helper_flags |= CLONE_NEWUSER;
+  if ((flags & CLONE_NEWUSER) && helper_flags != 0 && sys::euid() != 0)
+    helper_flags |= CLONE_NEWUSER;
   uint64_t child_flags = flags & ~helper_flags;
 
   UniqueFd console;
-  if (!opts.console_socket.empty()) console = TRY(sys::unix_connect(opts.console_socket, SOCK_STREAM));
+  if (!opts.console_socket.empty())
+    console = TRY(sys::unix_connect(opts.console_socket, SOCK_STREAM));
   if (opts.console_fd >= 0) console = TRY(sys::dup_cloexec(FdRef(opts.console_fd)));
   if (opts.process.terminal && !console)
     return fail(Error::invalid("--tty needs a --console-socket"));

@@ -1,7 +1,7 @@
 // Container::notify_oom / notify_memory_pressure: cgroup event fds for a live container.
 #include "container/cgroups/cgroups.h"
-#include "container/internal/cgroup_manager.h"
 #include "container/container.h"
+#include "container/internal/cgroup_manager.h"
 
 namespace hull::container {
 

@@ -1,7 +1,7 @@
 // Container::pause / resume through the cgroup freezer (v1 freezer.state, v2 cgroup.freeze).
 #include "container/cgroups/cgroups.h"
-#include "container/internal/cgroup_manager.h"
 #include "container/container.h"
+#include "container/internal/cgroup_manager.h"
 #include "container/internal/operation.h"
 
 namespace hull::container {

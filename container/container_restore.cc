@@ -24,9 +24,9 @@
 #include "container/namespaces.h"
 #include "container/rootfs_path.h"
 #include "criu/criu.h"
-#include "sys/security.h"
 #include "sys/file.h"
 #include "sys/mount.h"
+#include "sys/security.h"
 #include "sys/socket.h"
 
 namespace hull::container {
@@ -83,7 +83,8 @@ Result<> prepare_mount_points(const Config& cfg, const std::string& root_path,
 
 // The container's cgroup relative to its hierarchy's root, criu's --cgroup-root: the cgroupfs
 // path, or the systemd scope's place.
-Result<std::string> cgroup_root_of(const cgroups::Manager& cg, const cgroups::CgroupLayout& layout) {
+Result<std::string> cgroup_root_of(const cgroups::Manager& cg,
+                                   const cgroups::CgroupLayout& layout) {
   cgroups::CgroupPaths paths = cg.paths();
   const auto& [controller, path] = *paths.paths.begin();
   std::string mountpoint = layout.unified.value_or("");
@@ -189,9 +190,8 @@ Result<Container> Container::restore_container(const RestoreOptions& opts) {
   auto descriptors_text = sys::read_file_at(images, kDescriptorsFile);
   if (!descriptors_text.has_value()) {
     if (descriptors_text.error().errno_code() == ENOENT)
-      return fail(
-          Error::not_found(fmt::format("{}: missing: {} is not a checkpoint image directory",
-                                       descriptors_path, image_path)));
+      return fail(Error::not_found(fmt::format(
+          "{}: missing: {} is not a checkpoint image directory", descriptors_path, image_path)));
     return fail(std::move(descriptors_text).error());
   }
   std::vector<std::string> fds = TRY(parse_descriptors(*descriptors_text, descriptors_path));
@@ -292,8 +292,10 @@ Result<Container> Container::restore_container(const RestoreOptions& opts) {
 
   remove_cgroup.release();
   sys::ChildProcess kept;
-  if (opts.keep_child) kept = std::move(init);
-  else init.release();
+  if (opts.keep_child)
+    kept = std::move(init);
+  else
+    init.release();
   Container c =
       adopt(opts.root, std::move(state_dir), std::move(st), std::move(config), std::move(kept));
   TRY(c.report_pid(opts.pid_file));

@@ -21,7 +21,8 @@ constexpr const char* kNotRunning = "container not running";
 Result<sys::UniqueFd> pidfd_if_same(pid_t pid, uint64_t start_time) {
   sys::UniqueFd fd = TRY(sys::pidfd_open(pid));
   uint64_t now = TRY(sys::process_start_time(pid));
-  if (now != start_time) return fail(Error::from_errno(ESRCH, "signal", fmt::format("pid {}", pid)));
+  if (now != start_time)
+    return fail(Error::from_errno(ESRCH, "signal", fmt::format("pid {}", pid)));
   return fd;
 }
 

@@ -57,8 +57,8 @@ Result<cgroups::Stats> Container::stats() const {
   auto ctx = base::context(fmt::format("stats of \"{}\"", m_state.id));
   Status s = TRY(status());
   if (s == Status::Stopped)
-    return fail(Error::invalid_state(
-        fmt::format("container with id {} is not running", m_state.id)));
+    return fail(
+        Error::invalid_state(fmt::format("container with id {} is not running", m_state.id)));
   if (m_state.cgroup_paths.empty())
     return fail(Error::unsupported(fmt::format("container \"{}\" has no cgroup", m_state.id)));
   auto cg = TRY(load_cgroup_manager(m_state).map_error(ctx));

@@ -1,9 +1,8 @@
 #include "container/criu_support.h"
 
-#include <sched.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include "base/testing/matchers.h"
 
@@ -161,7 +160,6 @@ TEST(CgroupModeFlag, EmptyIsUnsetOthersParse) {
   EXPECT_EQ(*soft, criu::CgroupMode::Soft);
   EXPECT_THAT(cgroup_mode_flag("bogus"), FailedWith(ErrorKind::InvalidArgument));
 }
-
 
 // The options checkpoint and restore share become criu's request in this one place.
 TEST(CriuRequest, SharedOptionsMapOntoCriusRequest) {

@@ -13,7 +13,8 @@ namespace hull::container {
 
 namespace {
 
-void string_array(base::JsonWriter& w, std::string_view key, const std::vector<std::string>& items) {
+void string_array(base::JsonWriter& w, std::string_view key,
+                  const std::vector<std::string>& items) {
   w.key(key).begin_array();
   for (const auto& i : items) w.value(i);
   w.end_array();
@@ -37,15 +38,23 @@ std::string features_json(std::string_view version) {
   w.begin_object();
   w.field("ociVersionMin", "1.0.0");
   w.field("ociVersionMax", "1.2.0");
-  string_array(w, "hooks", {"prestart", "createRuntime", "createContainer", "startContainer",
-                            "poststart", "poststop"});
+  string_array(
+      w, "hooks",
+      {"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"});
   string_array(w, "mountOptions", known_mount_options());
   w.key("linux").begin_object();
-  string_array(w, "namespaces", {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"});
+  string_array(w, "namespaces",
+               {"cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"});
   string_array(w, "capabilities", caps);
   // --systemd-cgroup: the systemd driver, for root and (cgroup v2) rootless containers.
-  w.key("cgroup").begin_object().field("v1", true).field("v2", true).field("systemd", true)
-      .field("systemdUser", true).field("rdma", true).end_object();
+  w.key("cgroup")
+      .begin_object()
+      .field("v1", true)
+      .field("v2", true)
+      .field("systemd", true)
+      .field("systemdUser", true)
+      .field("rdma", true)
+      .end_object();
   w.key("seccomp").begin_object().field("enabled", true);
   string_array(w, "actions", sc.actions);
   string_array(w, "operators", sc.operators);
@@ -62,8 +71,9 @@ std::string features_json(std::string_view version) {
   w.end_object();
   w.end_object();  // linux
   w.key("annotations").begin_object();
-  w.field("io.github.seccomp.libseccomp.version",
-          lib ? fmt::format("{}.{}.{}", lib->major, lib->minor, lib->micro) : std::string("unknown"));
+  w.field(
+      "io.github.seccomp.libseccomp.version",
+      lib ? fmt::format("{}.{}.{}", lib->major, lib->minor, lib->micro) : std::string("unknown"));
   w.field("org.opencontainers.runc.checkpoint.enabled", "true");
   w.field("org.hull.version", std::string(version));
   w.end_object();

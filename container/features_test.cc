@@ -78,7 +78,8 @@ TEST_F(FeaturesTest, EveryMountOptionIsUnderstoodByTheParser) {
   for (const char* plain : {"ro", "nosuid", "nodev", "noexec", "noatime", "rw", "nosymfollow"}) {
     SCOPED_TRACE(plain);
     auto a = parse_mount_options({"/x", "bind", "/src", {"rbind", plain}, {}, {}});
-    auto b = parse_mount_options({"/x", "bind", "/src", {"rbind", std::string("r") + plain}, {}, {}});
+    auto b =
+        parse_mount_options({"/x", "bind", "/src", {"rbind", std::string("r") + plain}, {}, {}});
     ASSERT_THAT(a, IsOk());
     ASSERT_THAT(b, IsOk());
     EXPECT_EQ(a->attr_set, b->attr_set);
@@ -97,7 +98,8 @@ TEST_F(FeaturesTest, EverySeccompNameCompiles) {
   }
   for (const auto& op : strings(sc["operators"])) {
     SCOPED_TRACE(op);
-    EXPECT_THAT(security::compile_seccomp(with_rule("SCMP_ACT_ERRNO", {SeccompArg{0, 1, 1, op}})), IsOk());
+    EXPECT_THAT(security::compile_seccomp(with_rule("SCMP_ACT_ERRNO", {SeccompArg{0, 1, 1, op}})),
+                IsOk());
   }
   auto archs = strings(sc["archs"]);
   EXPECT_THAT(archs, ::testing::Contains("SCMP_ARCH_X86_64"));
@@ -108,7 +110,8 @@ TEST_F(FeaturesTest, EverySeccompNameCompiles) {
     EXPECT_THAT(security::compile_seccomp(cfg), IsOk());
   }
   auto known = strings(sc["knownFlags"]);
-  for (const auto& flag : strings(sc["supportedFlags"])) EXPECT_THAT(known, ::testing::Contains(flag));
+  for (const auto& flag : strings(sc["supportedFlags"]))
+    EXPECT_THAT(known, ::testing::Contains(flag));
   for (const auto& flag : known) {
     SCOPED_TRACE(flag);
     Seccomp cfg = with_rule("SCMP_ACT_ERRNO");
@@ -119,8 +122,10 @@ TEST_F(FeaturesTest, EverySeccompNameCompiles) {
 
 TEST_F(FeaturesTest, EveryCapabilityIsKnown) {
   auto caps = strings(m_doc["linux"]["capabilities"]);
-  EXPECT_THAT(caps, ::testing::IsSupersetOf({"CAP_CHOWN", "CAP_SYS_ADMIN", "CAP_CHECKPOINT_RESTORE"}));
-  for (size_t i = 0; i < caps.size(); ++i) EXPECT_EQ(security::capability_from_name(caps[i]), static_cast<int>(i));
+  EXPECT_THAT(caps,
+              ::testing::IsSupersetOf({"CAP_CHOWN", "CAP_SYS_ADMIN", "CAP_CHECKPOINT_RESTORE"}));
+  for (size_t i = 0; i < caps.size(); ++i)
+    EXPECT_EQ(security::capability_from_name(caps[i]), static_cast<int>(i));
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 
 Result<> run_hook(const Hook& hook, std::string_view state_json, sys::FdRef cwd) {
   // Everything the child needs, before clone.
-  std::vector<std::string> args = hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
+  std::vector<std::string> args =
+      hook.args.empty() ? std::vector<std::string>{hook.path} : hook.args;
   std::vector<std::string> env = hook.env;
   std::vector<char*> argv = c_strings(args), envp = c_strings(env);
   auto stdin_pipe = TRY(sys::pipe());
@@ -59,7 +60,8 @@ Result<> run_hook(const Hook& hook, std::string_view state_json, sys::FdRef cwd)
     if (!done) {
       (void)child.signal(SIGKILL);
       (void)child.wait();
-      return fail(Error::make(base::ErrorKind::Child, fmt::format("timed out after {}s", *hook.timeout)));
+      return fail(
+          Error::make(base::ErrorKind::Child, fmt::format("timed out after {}s", *hook.timeout)));
     }
   }
   sys::ExitStatus st = TRY(child.wait());
@@ -72,19 +74,21 @@ Result<> run_hook(const Hook& hook, std::string_view state_json, sys::FdRef cwd)
 
 }  // namespace
 
-Result<> run_hooks_in(const std::string& dir, std::string_view stage, const std::vector<Hook>& hooks,
-                      std::string_view state_json) {
+Result<> run_hooks_in(const std::string& dir, std::string_view stage,
+                      const std::vector<Hook>& hooks, std::string_view state_json) {
   if (hooks.empty()) return {};
-  sys::UniqueFd cwd = TRY(sys::open(dir, O_PATH | O_DIRECTORY).map_error(base::context(fmt::format("{} hooks", stage))));
+  sys::UniqueFd cwd = TRY(sys::open(dir, O_PATH | O_DIRECTORY)
+                              .map_error(base::context(fmt::format("{} hooks", stage))));
   return run_hooks(stage, hooks, state_json, cwd);
 }
 
-Result<> run_hooks(std::string_view stage, const std::vector<Hook>& hooks, std::string_view state_json,
-                   sys::FdRef cwd) {
+Result<> run_hooks(std::string_view stage, const std::vector<Hook>& hooks,
+                   std::string_view state_json, sys::FdRef cwd) {
   for (size_t i = 0; i < hooks.size(); ++i) {
     auto r = run_hook(hooks[i], state_json, cwd);
     if (!r.has_value())
-      return fail(std::move(r).error().context(fmt::format("{} hook #{} ({})", stage, i, hooks[i].path)));
+      return fail(
+          std::move(r).error().context(fmt::format("{} hook #{} ({})", stage, i, hooks[i].path)));
   }
   return {};
 }

@@ -21,11 +21,11 @@ namespace hull::container {
 // `createRuntime hook #1 (/usr/bin/x): exit status 3`. `cwd`: the hooks' working directory (runc
 // runs prestart, createRuntime, poststart and poststop in the bundle, createContainer in the
 // rootfs); an invalid fd keeps the runner's.
-Result<> run_hooks(std::string_view stage, const std::vector<Hook>& hooks, std::string_view state_json,
-                   sys::FdRef cwd = sys::FdRef(-1));
+Result<> run_hooks(std::string_view stage, const std::vector<Hook>& hooks,
+                   std::string_view state_json, sys::FdRef cwd = sys::FdRef(-1));
 // The same in the directory `dir` (the bundle, for hooks the runtime runs: runc runs them in its
 // own cwd, which is the bundle for create and run, and for the engines' shims always).
-Result<> run_hooks_in(const std::string& dir, std::string_view stage, const std::vector<Hook>& hooks,
-                      std::string_view state_json);
+Result<> run_hooks_in(const std::string& dir, std::string_view stage,
+                      const std::vector<Hook>& hooks, std::string_view state_json);
 
 }  // namespace hull::container

@@ -25,8 +25,9 @@ Result<> check_idmapped_mounts(const Config& cfg, bool new_userns, bool rootless
     if (m.uid_mappings.empty() != m.gid_mappings.empty())
       return bad("id-mapped mounts need both uidMappings and gidMappings");
     if (m.uid_mappings.empty() && !new_userns)
-      return bad("an id-mapped mount without uidMappings/gidMappings takes the container's user "
-                 "namespace, and the container has none");
+      return bad(
+          "an id-mapped mount without uidMappings/gidMappings takes the container's user "
+          "namespace, and the container has none");
   }
   return {};
 }

@@ -33,25 +33,35 @@ TEST(IdmappedMountsTest, WhatCountsAsIdmapped) {
 }
 
 TEST(IdmappedMountsTest, AcceptsBindMountsWithMappingsOrAUserns) {
-  EXPECT_THAT(check_idmapped_mounts(with_mount({"/a", "bind", "/src", {"bind"}, kMap, kMap}), false, false),
+  EXPECT_THAT(
+      check_idmapped_mounts(with_mount({"/a", "bind", "/src", {"bind"}, kMap, kMap}), false, false),
+      IsOk());
+  EXPECT_THAT(check_idmapped_mounts(with_mount({"/a", "", "/src", {"rbind", "idmap"}, {}, {}}),
+                                    true, false),
               IsOk());
-  EXPECT_THAT(check_idmapped_mounts(with_mount({"/a", "", "/src", {"rbind", "idmap"}, {}, {}}), true, false),
+  EXPECT_THAT(check_idmapped_mounts(with_mount({"/a", "tmpfs", "tmpfs", {}, {}, {}}), false, false),
               IsOk());
-  EXPECT_THAT(check_idmapped_mounts(with_mount({"/a", "tmpfs", "tmpfs", {}, {}, {}}), false, false), IsOk());
 }
 
 TEST(IdmappedMountsTest, RefusalsNameTheMount) {
-  auto not_bind = check_idmapped_mounts(with_mount({"/a", "tmpfs", "tmpfs", {"idmap"}, {}, {}}), true, false);
+  auto not_bind =
+      check_idmapped_mounts(with_mount({"/a", "tmpfs", "tmpfs", {"idmap"}, {}, {}}), true, false);
   EXPECT_THAT(not_bind, FailedWith(base::ErrorKind::InvalidArgument));
-  EXPECT_THAT(not_bind, ErrorMessageHas(".mounts[1] (/a): id-mapped mounts are only supported for bind mounts"));
+  EXPECT_THAT(
+      not_bind,
+      ErrorMessageHas(".mounts[1] (/a): id-mapped mounts are only supported for bind mounts"));
 
-  auto half = check_idmapped_mounts(with_mount({"/a", "bind", "/src", {"bind"}, kMap, {}}), true, false);
-  EXPECT_THAT(half, ErrorMessageHas(".mounts[1] (/a): id-mapped mounts need both uidMappings and gidMappings"));
+  auto half =
+      check_idmapped_mounts(with_mount({"/a", "bind", "/src", {"bind"}, kMap, {}}), true, false);
+  EXPECT_THAT(half, ErrorMessageHas(
+                        ".mounts[1] (/a): id-mapped mounts need both uidMappings and gidMappings"));
 
-  auto no_userns = check_idmapped_mounts(with_mount({"/a", "bind", "/src", {"bind", "idmap"}, {}, {}}), false, false);
+  auto no_userns = check_idmapped_mounts(
+      with_mount({"/a", "bind", "/src", {"bind", "idmap"}, {}, {}}), false, false);
   EXPECT_THAT(no_userns, ErrorMessageHas("the container has none"));
 
-  auto rootless = check_idmapped_mounts(with_mount({"/a", "bind", "/src", {"bind"}, kMap, kMap}), true, true);
+  auto rootless =
+      check_idmapped_mounts(with_mount({"/a", "bind", "/src", {"bind"}, kMap, kMap}), true, true);
   EXPECT_THAT(rootless, ErrorMessageHas("not supported for rootless containers"));
 }
 

@@ -18,7 +18,8 @@ InitProcess init_process(const Process& p, const std::vector<std::string>& extra
   out.additional_gids = p.user.additional_gids;
   out.umask = p.user.umask;
   out.terminal = p.terminal;
-  if (p.console_size) out.console_size = std::make_pair(p.console_size->height, p.console_size->width);
+  if (p.console_size)
+    out.console_size = std::make_pair(p.console_size->height, p.console_size->width);
   out.no_new_privileges = p.no_new_privileges;
   out.oom_score_adj = p.oom_score_adj;
   return out;
@@ -48,7 +49,8 @@ base::Result<InitPlan> make_create_plan(CreatePlanInput in) {
     im.destination = m.destination;
     im.type = m.type;
     im.source = m.source;
-    im.options = TRY(parse_mount_options(m).map_error(base::context(fmt::format(".mounts[{}]", i))));
+    im.options =
+        TRY(parse_mount_options(m).map_error(base::context(fmt::format(".mounts[{}]", i))));
     im.from_parent = built_by_parent(m, im.options, in.all_binds_from_parent);
     im.read_only_later = is_read_only_later(m, im.options);
     plan.mounts.push_back(std::move(im));

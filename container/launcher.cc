@@ -11,8 +11,8 @@
 #include "container/init/protocol.h"
 #include "container/security/sealed_exe.h"
 #include "sys/file.h"
-#include "sys/socket.h"
 #include "sys/security.h"
+#include "sys/socket.h"
 
 // The hull-init program, linked in by //container/init:program (bazel/embed.bzl).
 extern "C" const unsigned char hull_init_program[];
@@ -33,7 +33,8 @@ Result<int> init_program() {
   std::lock_guard<std::mutex> lock(mu);
   if (!fd) {
     fd = TRY(security::sealed_memfd(
-        kInitProgramName, std::span<const unsigned char>(hull_init_program, hull_init_program_size)));
+        kInitProgramName,
+        std::span<const unsigned char>(hull_init_program, hull_init_program_size)));
   }
   return fd.get();
 }
@@ -59,16 +60,19 @@ Result<std::string> await_init(sys::FdRef sync, char type, std::string_view what
     auto msg = TRY(sys::recv_with_fds(sync, 1 << 16, "init sync socket"));
     if (msg.data.empty()) {
       if (type == 0) return std::string();
-      return fail(Error::make(base::ErrorKind::Child, fmt::format("container init exited before {}", what)));
+      return fail(Error::make(base::ErrorKind::Child,
+                              fmt::format("container init exited before {}", what)));
     }
     if (msg.data[0] == kMsgError) return fail(init_error(std::string_view(msg.data).substr(1)));
     if (msg.data[0] == kMsgSeccompFd && on_seccomp_fd) {
-      if (msg.fds.empty()) return fail(Error::protocol("init sync socket: seccomp record without an fd"));
+      if (msg.fds.empty())
+        return fail(Error::protocol("init sync socket: seccomp record without an fd"));
       TRY(on_seccomp_fd(std::move(msg.fds[0])));
       continue;
     }
     if (msg.data[0] != type)
-      return fail(Error::protocol(fmt::format("init sync socket: unexpected record '{}'", msg.data[0])));
+      return fail(
+          Error::protocol(fmt::format("init sync socket: unexpected record '{}'", msg.data[0])));
     return msg.data.substr(1);
   }
 }

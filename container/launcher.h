@@ -52,7 +52,8 @@ base::Error init_error(std::string_view payload);
 // One record from hull-init on `sync`: the payload of the expected `type`, init's own error, or
 // its death: "container init exited before <what>" (Child). `type` 0 expects EOF (the process
 // exec'd). Seccomp listener records on the way go to `on_seccomp_fd`.
-base::Result<std::string> await_init(sys::FdRef sync, char type, std::string_view what,
-                                     const std::function<base::Result<>(sys::UniqueFd)>& on_seccomp_fd = {});
+base::Result<std::string> await_init(
+    sys::FdRef sync, char type, std::string_view what,
+    const std::function<base::Result<>(sys::UniqueFd)>& on_seccomp_fd = {});
 
 }  // namespace hull::container

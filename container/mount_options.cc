@@ -18,12 +18,18 @@ struct AttrOption {
 
 // Options that are per-mount attributes rather than filesystem options.
 constexpr AttrOption kAttrOptions[] = {
-    {"ro", false, MOUNT_ATTR_RDONLY},       {"rw", true, MOUNT_ATTR_RDONLY},
-    {"nosuid", false, MOUNT_ATTR_NOSUID},   {"suid", true, MOUNT_ATTR_NOSUID},
-    {"nodev", false, MOUNT_ATTR_NODEV},     {"dev", true, MOUNT_ATTR_NODEV},
-    {"noexec", false, MOUNT_ATTR_NOEXEC},   {"exec", true, MOUNT_ATTR_NOEXEC},
-    {"nodiratime", false, MOUNT_ATTR_NODIRATIME}, {"diratime", true, MOUNT_ATTR_NODIRATIME},
-    {"nosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW}, {"symfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
+    {"ro", false, MOUNT_ATTR_RDONLY},
+    {"rw", true, MOUNT_ATTR_RDONLY},
+    {"nosuid", false, MOUNT_ATTR_NOSUID},
+    {"suid", true, MOUNT_ATTR_NOSUID},
+    {"nodev", false, MOUNT_ATTR_NODEV},
+    {"dev", true, MOUNT_ATTR_NODEV},
+    {"noexec", false, MOUNT_ATTR_NOEXEC},
+    {"exec", true, MOUNT_ATTR_NOEXEC},
+    {"nodiratime", false, MOUNT_ATTR_NODIRATIME},
+    {"diratime", true, MOUNT_ATTR_NODIRATIME},
+    {"nosymfollow", false, MOUNT_ATTR_NOSYMFOLLOW},
+    {"symfollow", true, MOUNT_ATTR_NOSYMFOLLOW},
 };
 
 struct PropagationOption {
@@ -39,10 +45,11 @@ constexpr PropagationOption kPropagation[] = {
     {"unbindable", MS_UNBINDABLE, false}, {"runbindable", MS_UNBINDABLE, true},
 };
 
-constexpr std::string_view kAtimeOptions[] = {"relatime", "noatime", "strictatime",
-                                               "atime", "norelatime", "nostrictatime"};
+constexpr std::string_view kAtimeOptions[] = {"relatime", "noatime",    "strictatime",
+                                              "atime",    "norelatime", "nostrictatime"};
 // Accepted and without effect with the new mount API (runc extensions and defaults).
-constexpr std::string_view kNoOps[] = {"tmpcopyup", "remount", "defaults", "async", "loud", "nomand"};
+constexpr std::string_view kNoOps[] = {"tmpcopyup", "remount", "defaults",
+                                       "async",     "loud",    "nomand"};
 // Superblock flags that fsconfig knows by name; ignored on a bind mount.
 constexpr std::string_view kSuperblockFlags[] = {"sync", "dirsync", "mand", "silent"};
 
@@ -86,8 +93,8 @@ base::Result<Propagation> parse_rootfs_propagation(const std::string& name) {
   if (name.empty()) return Propagation{MS_SLAVE, true};
   for (const auto& p : kPropagation)
     if (p.name == name) return Propagation{p.type, p.recursive};
-  return base::fail(base::Error::invalid(
-      fmt::format(".linux.rootfsPropagation: unknown value \"{}\"", name)));
+  return base::fail(
+      base::Error::invalid(fmt::format(".linux.rootfsPropagation: unknown value \"{}\"", name)));
 }
 
 base::Result<MountOptions> parse_mount_options(const Mount& m) {
@@ -117,7 +124,7 @@ base::Result<MountOptions> parse_mount_options(const Mount& m) {
     if (opt == "relatime" || opt == "noatime" || opt == "strictatime") {
       out.attr_clr |= MOUNT_ATTR__ATIME;
       out.attr_set = (out.attr_set & ~static_cast<uint64_t>(MOUNT_ATTR__ATIME)) |
-                     (opt == "relatime" ? MOUNT_ATTR_RELATIME
+                     (opt == "relatime"  ? MOUNT_ATTR_RELATIME
                       : opt == "noatime" ? MOUNT_ATTR_NOATIME
                                          : MOUNT_ATTR_STRICTATIME);
       continue;

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "base/result.h"
-#include "container/config.h"
 #include "base/wire.h"
+#include "container/config.h"
 
 namespace hull::container {
 
@@ -22,7 +22,8 @@ struct MountOptions {
   bool propagation_recursive = false;
   std::vector<std::string> fs_options;  // for fsconfig: "mode=755", "newinstance"
   bool idmap = false, ridmap = false;   // container/idmapped_mounts.h
-  HULL_WIRE_FIELDS(bind, recursive, attr_set, attr_clr, propagation, propagation_recursive, fs_options, idmap, ridmap)
+  HULL_WIRE_FIELDS(bind, recursive, attr_set, attr_clr, propagation, propagation_recursive,
+                   fs_options, idmap, ridmap)
 };
 
 // `type` "bind" or a "bind"/"rbind" option makes a bind mount.

@@ -1,9 +1,8 @@
 #include "container/mount_options.h"
 
+#include <gmock/gmock.h>
 #include <linux/mount.h>
 #include <sys/mount.h>
-
-#include <gmock/gmock.h>
 
 #include "base/testing/matchers.h"
 

@@ -58,10 +58,14 @@ base::Result<NamespacePlan> plan_namespaces(const Config& cfg, bool rootless) {
   nsexec::NamespacePath pid_path, user_path;
   for (const auto& ns : lx.namespaces) {
     uint32_t flag = clone_flag(ns.type);
-    if (ns.path.empty()) p.created |= flag;
-    else if (ns.type == NamespaceType::Pid) pid_path = {flag, ns.path};
-    else if (ns.type == NamespaceType::User) user_path = {flag, ns.path};
-    else paths.push_back({flag, ns.path});
+    if (ns.path.empty())
+      p.created |= flag;
+    else if (ns.type == NamespaceType::Pid)
+      pid_path = {flag, ns.path};
+    else if (ns.type == NamespaceType::User)
+      user_path = {flag, ns.path};
+    else
+      paths.push_back({flag, ns.path});
   }
   p.new_userns = (p.created & CLONE_NEWUSER) != 0;
   bool any_userns = p.new_userns || !user_path.path.empty();

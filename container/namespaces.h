@@ -38,7 +38,7 @@ struct NamespacePlan {
   std::string uid_map, gid_map;  // written by the parent once init exists (new user namespace)
   bool setgroups_deny = false;   // a rootless parent must deny setgroups before writing gid_map
   bool rootless = false;
-  std::string time_offsets;      // /proc/self/timens_offsets text
+  std::string time_offsets;  // /proc/self/timens_offsets text
 
   // The namespaces the launcher joined, as CLONE_NEW* bits.
   uint64_t launcher_joined() const;

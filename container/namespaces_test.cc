@@ -34,7 +34,8 @@ TEST(NamespacePlanTest, NewOnesAreCreatedAndPathsJoinedByInit) {
 }
 
 TEST(NamespacePlanTest, APidNamespacePathIsJoinedByTheLauncher) {
-  auto p = plan_namespaces(with({{NamespaceType::Pid, "/proc/9/ns/pid"}, {NamespaceType::Uts, ""}}), false);
+  auto p = plan_namespaces(with({{NamespaceType::Pid, "/proc/9/ns/pid"}, {NamespaceType::Uts, ""}}),
+                           false);
   ASSERT_THAT(p, IsOk());
   ASSERT_EQ(p->launcher_joins.size(), 1u);
   EXPECT_EQ(p->launcher_joins[0].clone_flag, uint32_t{CLONE_NEWPID});
@@ -58,7 +59,8 @@ TEST(NamespacePlanTest, WithAUserNamespaceTheLauncherJoinsPathsAndTheUserNamespa
 
 TEST(NamespacePlanTest, ANewUserNamespaceNeedsMappingsAndWritesThem) {
   Config c = with({{NamespaceType::User, ""}, {NamespaceType::Uts, "/proc/3/ns/uts"}});
-  EXPECT_THAT(plan_namespaces(c, false), ErrorMessageHas(".linux.uidMappings/gidMappings: required"));
+  EXPECT_THAT(plan_namespaces(c, false),
+              ErrorMessageHas(".linux.uidMappings/gidMappings: required"));
   c.linux->uid_mappings = {{0, 1000, 1}};
   c.linux->gid_mappings = {{0, 1000, 1}, {1, 100000, 65536}};
   auto p = plan_namespaces(c, true);
@@ -72,11 +74,15 @@ TEST(NamespacePlanTest, ANewUserNamespaceNeedsMappingsAndWritesThem) {
 }
 
 TEST(NamespacePlanTest, RefusalsNameTheField) {
-  EXPECT_THAT(plan_namespaces(with({{NamespaceType::User, ""}, {NamespaceType::Mount, "/proc/1/ns/mnt"}}), false),
-              ErrorMessageHas(".linux.namespaces: joining a mount namespace by path together with a user namespace"));
+  EXPECT_THAT(
+      plan_namespaces(with({{NamespaceType::User, ""}, {NamespaceType::Mount, "/proc/1/ns/mnt"}}),
+                      false),
+      ErrorMessageHas(
+          ".linux.namespaces: joining a mount namespace by path together with a user namespace"));
   Config c = with({{NamespaceType::Pid, ""}});
   c.linux->time_offsets["monotonic"] = TimeOffset{5, 0};
-  EXPECT_THAT(plan_namespaces(c, false), ErrorMessageHas(".linux.timeOffsets: needs a new time namespace"));
+  EXPECT_THAT(plan_namespaces(c, false),
+              ErrorMessageHas(".linux.timeOffsets: needs a new time namespace"));
   c.linux->namespaces.push_back({NamespaceType::Time, ""});
   auto p = plan_namespaces(c, false);
   ASSERT_THAT(p, IsOk());

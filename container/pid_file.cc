@@ -1,6 +1,7 @@
+#include "container/internal/pid_file.h"
+
 #include <fcntl.h>
 
-#include "container/internal/pid_file.h"
 #include "sys/file.h"
 
 namespace hull::container {

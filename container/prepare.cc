@@ -36,10 +36,11 @@ bool lsm_enabled(std::string_view lsm) {
 // the kernel's users write (CVE-2019-19921); checked on the cleaned destination string, and
 // hull's own /proc writes are also verified to reach procfs (CVE-2025-52881).
 Result<> check_proc_mounts(const std::vector<Mount>& mounts) {
-  static constexpr std::string_view kAllowed[] = {
-      "/proc/cpuinfo", "/proc/diskstats", "/proc/meminfo", "/proc/stat", "/proc/swaps",
-      "/proc/uptime",  "/proc/loadavg",   "/proc/slabinfo", "/proc/net/dev",
-      "/proc/sys/kernel/ns_last_pid"};
+  static constexpr std::string_view kAllowed[] = {"/proc/cpuinfo", "/proc/diskstats",
+                                                  "/proc/meminfo", "/proc/stat",
+                                                  "/proc/swaps",   "/proc/uptime",
+                                                  "/proc/loadavg", "/proc/slabinfo",
+                                                  "/proc/net/dev", "/proc/sys/kernel/ns_last_pid"};
   for (size_t i = 0; i < mounts.size(); ++i) {
     const Mount& m = mounts[i];
     std::string dest;
@@ -65,8 +66,9 @@ Result<> check_proc_mounts(const std::vector<Mount>& mounts) {
         procfs_source = type.has_value() && *type == PROC_SUPER_MAGIC;
       }
       if ((!bind && m.type == "proc") || procfs_source) continue;
-      return fail(Error::invalid(fmt::format(
-          ".mounts[{}]: \"{}\" cannot be mounted because it is not of type proc", i, m.destination)));
+      return fail(Error::invalid(
+          fmt::format(".mounts[{}]: \"{}\" cannot be mounted because it is not of type proc", i,
+                      m.destination)));
     }
     if (dest.rfind("/proc/", 0) != 0) continue;
     bool allowed = false;
@@ -87,9 +89,9 @@ Result<> check_rootfs_config(const Config& cfg) {
   for (const auto& ns : cfg.linux->namespaces) mount_ns |= ns.type == NamespaceType::Mount;
   // Masks and read-only binds over /proc and /sys would be made in the caller's namespace.
   if (!mount_ns && (!cfg.linux->masked_paths.empty() || !cfg.linux->readonly_paths.empty()))
-    return fail(Error::invalid(fmt::format(
-        ".linux.{}: unable to restrict sys entries without a private MNT namespace",
-        cfg.linux->masked_paths.empty() ? "readonlyPaths" : "maskedPaths")));
+    return fail(Error::invalid(
+        fmt::format(".linux.{}: unable to restrict sys entries without a private MNT namespace",
+                    cfg.linux->masked_paths.empty() ? "readonlyPaths" : "maskedPaths")));
   return {};
 }
 
@@ -100,18 +102,23 @@ Result<PreparedProcess> prepare_process(const Config& cfg, const Process& p) {
   TRY(check_rootfs_config(cfg));
   out.rlimits = TRY(security::prepare_rlimits(p.rlimits));
   out.last_cap = security::last_cap();
-  out.caps = TRY(security::resolve_capabilities(p.capabilities.value_or(Capabilities{}), out.last_cap));
+  out.caps =
+      TRY(security::resolve_capabilities(p.capabilities.value_or(Capabilities{}), out.last_cap));
   // runc drops unusable ambient caps silently (its default spec has them); other warnings show.
   for (const auto& w : out.caps.warnings) {
-    if (w.rfind("ambient", 0) == 0) HULL_LOG_DEBUG("{}", w);
-    else HULL_LOG_WARN("{}", w);
+    if (w.rfind("ambient", 0) == 0)
+      HULL_LOG_DEBUG("{}", w);
+    else
+      HULL_LOG_WARN("{}", w);
   }
   if (p.scheduler) out.scheduler = TRY(security::prepare_scheduler(*p.scheduler));
   if (p.io_priority) out.io_priority = TRY(security::prepare_io_priority(*p.io_priority));
   if (p.exec_cpu_affinity) {
-    auto cpus = [](const std::string& list, const char* field) -> Result<std::optional<sys::CpuMask>> {
+    auto cpus = [](const std::string& list,
+                   const char* field) -> Result<std::optional<sys::CpuMask>> {
       if (list.empty()) return std::nullopt;
-      return sys::parse_cpu_list(list).map_error(base::context(fmt::format(".process.execCPUAffinity.{}", field)));
+      return sys::parse_cpu_list(list).map_error(
+          base::context(fmt::format(".process.execCPUAffinity.{}", field)));
     };
     out.affinity_initial = TRY(cpus(p.exec_cpu_affinity->initial, "initial"));
     out.affinity_final = TRY(cpus(p.exec_cpu_affinity->final, "final"));
@@ -133,7 +140,8 @@ Result<PreparedProcess> prepare_process(const Config& cfg, const Process& p) {
     out.lsm_label = p.selinux_label;
   }
   if (cfg.linux) {
-    if (cfg.linux->personality) out.personality = TRY(security::prepare_personality(*cfg.linux->personality));
+    if (cfg.linux->personality)
+      out.personality = TRY(security::prepare_personality(*cfg.linux->personality));
     if (cfg.linux->seccomp) out.seccomp = TRY(security::compile_seccomp(*cfg.linux->seccomp));
     TRY(security::validate_sysctls(*cfg.linux));
     for (const auto& [key, value] : cfg.linux->sysctl)

@@ -31,6 +31,8 @@ Result<> check_rule_access(const DeviceCgroupRule& rule, const JsonObject& o) {
 
 }  // namespace
 
+// The tables keep one member per line (clang-format would pack them in columns).
+// clang-format off
 template <>
 constexpr auto kJsonFields<DeviceCgroupRule> = std::tuple{
     field("allow", &DeviceCgroupRule::allow, kRequired),
@@ -41,7 +43,9 @@ constexpr auto kJsonFields<DeviceCgroupRule> = std::tuple{
     field("access", &DeviceCgroupRule::access),
     check(check_rule_access),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<MemoryResources> = std::tuple{
     field("limit", &MemoryResources::limit, kZeroIsUnset),
@@ -54,7 +58,9 @@ constexpr auto kJsonFields<MemoryResources> = std::tuple{
     field("useHierarchy", &MemoryResources::use_hierarchy),
     field("checkBeforeUpdate", &MemoryResources::check_before_update),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<CpuResources> = std::tuple{
     field("shares", &CpuResources::shares, kZeroIsUnset),
@@ -67,7 +73,9 @@ constexpr auto kJsonFields<CpuResources> = std::tuple{
     field("mems", &CpuResources::mems),
     field("idle", &CpuResources::idle),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<WeightDevice> = std::tuple{
     field("major", &WeightDevice::major, kRequired),
@@ -75,14 +83,18 @@ constexpr auto kJsonFields<WeightDevice> = std::tuple{
     field("weight", &WeightDevice::weight),
     field("leafWeight", &WeightDevice::leaf_weight),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<ThrottleDevice> = std::tuple{
     field("major", &ThrottleDevice::major, kRequired),
     field("minor", &ThrottleDevice::minor, kRequired),
     field("rate", &ThrottleDevice::rate, kRequired),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<BlockIoResources> = std::tuple{
     field("weight", &BlockIoResources::weight, kZeroIsUnset),
@@ -93,31 +105,41 @@ constexpr auto kJsonFields<BlockIoResources> = std::tuple{
     field("throttleReadIOPSDevice", &BlockIoResources::throttle_read_iops_device),
     field("throttleWriteIOPSDevice", &BlockIoResources::throttle_write_iops_device),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<HugepageLimit> = std::tuple{
     field("pageSize", &HugepageLimit::page_size, kRequired),
     field("limit", &HugepageLimit::limit, kRequired),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<NetworkPriority> = std::tuple{
     field("name", &NetworkPriority::name, kRequired),
     field("priority", &NetworkPriority::priority, kRequired),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<NetworkResources> = std::tuple{
     field("classID", &NetworkResources::class_id),
     field("priorities", &NetworkResources::priorities),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<RdmaLimit> = std::tuple{
     field("hcaHandles", &RdmaLimit::hca_handles),
     field("hcaObjects", &RdmaLimit::hca_objects),
 };
+// clang-format on
 
+// clang-format off
 template <>
 constexpr auto kJsonFields<Resources> = std::tuple{
     field("devices", &Resources::devices),
@@ -130,6 +152,7 @@ constexpr auto kJsonFields<Resources> = std::tuple{
     field("rdma", &Resources::rdma),
     field("unified", &Resources::unified),
 };
+// clang-format on
 
 Result<> read_value(json::Value e, const std::string& path, Resources& out) {
   out = TRY(read_object<Resources>(e, path));

@@ -73,10 +73,12 @@ Result<UniqueFd> ensure_in_root(FdRef root, const std::string& path, PathKind ki
   UniqueFd dir = TRY(ensure_in_root(root, parent, PathKind::Directory));
   if (kind == PathKind::Directory) {
     auto made = sys::mkdirat(dir, name, 0755);
-    if (!made.has_value() && made.error().errno_code() != EEXIST) return fail(std::move(made).error());
+    if (!made.has_value() && made.error().errno_code() != EEXIST)
+      return fail(std::move(made).error());
   } else {
     auto made = sys::openat(dir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
-    if (!made.has_value() && made.error().errno_code() != EEXIST) return fail(std::move(made).error());
+    if (!made.has_value() && made.error().errno_code() != EEXIST)
+      return fail(std::move(made).error());
   }
   // O_NOFOLLOW: if `name` was swapped for a symlink meanwhile, we get the link, and the kind
   // check below refuses it.

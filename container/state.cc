@@ -83,7 +83,8 @@ Result<std::map<std::string, std::string>> read_map(json::Value obj, std::string
   if (!o || !o->is_object()) return out;
   for (size_t i = 0; i < o->size(); ++i) {
     if (!o->member(i).is_string())
-      return fail(Error::protocol(fmt::format("state.json: .{}.{}: expected string", key, o->key(i))));
+      return fail(
+          Error::protocol(fmt::format("state.json: .{}.{}: expected string", key, o->key(i))));
     out.emplace(std::string(o->key(i)), std::string(o->member(i).as_string()));
   }
   return out;
@@ -119,11 +120,13 @@ Result<State> parse_state(std::string_view text) {
   s.annotations = TRY(read_map(root, "annotations"));
   if (auto descs = root.find("external_descriptors"); descs && descs->is_array()) {
     for (size_t i = 0; i < descs->size(); ++i)
-      if (descs->element(i).is_string()) s.external_descriptors.emplace_back(descs->element(i).as_string());
+      if (descs->element(i).is_string())
+        s.external_descriptors.emplace_back(descs->element(i).as_string());
   }
   if (auto b = root.find("rootless"); b && b->is_bool()) s.rootless = b->as_bool();
   if (auto b = root.find("created_userns"); b && b->is_bool()) s.created_userns = b->as_bool();
-  if (auto cfg = root.find("config"); cfg && !cfg->is_null()) s.config_json = std::string(cfg->raw());
+  if (auto cfg = root.find("config"); cfg && !cfg->is_null())
+    s.config_json = std::string(cfg->raw());
   if (auto b = root.find("systemd_user"); b && b->is_bool()) s.systemd_user = b->as_bool();
   return s;
 }

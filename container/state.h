@@ -30,7 +30,7 @@ struct State {
   std::string bundle;            // absolute
   std::string rootfs;            // absolute host path of root.path
   std::string config_json;       // the config.json text the container was created from
-  std::map<std::string, std::string> cgroup_paths;     // controller ("" = unified) -> dir
+  std::map<std::string, std::string> cgroup_paths;  // controller ("" = unified) -> dir
   // The systemd scope owning the cgroup (--systemd-cgroup), "" with cgroupfs; systemd_user: it
   // belongs to the user's systemd instance (rootless).
   std::string systemd_unit;

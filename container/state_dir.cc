@@ -16,7 +16,8 @@ base::Result<StateDir> StateDir::claim(const std::string& root, const std::strin
   auto made = sys::mkdirat(AT_FDCWD, path, 0711);
   if (!made.has_value()) {
     if (made.error().errno_code() == EEXIST)
-      return fail(Error::make(base::ErrorKind::AlreadyExists, fmt::format("container with id exists: {}", id)));
+      return fail(Error::make(base::ErrorKind::AlreadyExists,
+                              fmt::format("container with id exists: {}", id)));
     return fail(std::move(made).error());
   }
   // Ours from here on: removed again unless kept.

@@ -19,47 +19,30 @@ using base::fail;
 
 std::string_view request_type_name(RequestType type) {
   switch (type) {
-    case RequestType::Empty:
-      return "EMPTY";
-    case RequestType::Dump:
-      return "DUMP";
-    case RequestType::Restore:
-      return "RESTORE";
-    case RequestType::Check:
-      return "CHECK";
-    case RequestType::PreDump:
-      return "PRE_DUMP";
-    case RequestType::PageServer:
-      return "PAGE_SERVER";
-    case RequestType::Notify:
-      return "NOTIFY";
-    case RequestType::CpuinfoDump:
-      return "CPUINFO_DUMP";
-    case RequestType::CpuinfoCheck:
-      return "CPUINFO_CHECK";
-    case RequestType::FeatureCheck:
-      return "FEATURE_CHECK";
-    case RequestType::Version:
-      return "VERSION";
-    case RequestType::WaitPid:
-      return "WAIT_PID";
-    case RequestType::PageServerChild:
-      return "PAGE_SERVER_CHLD";
-    case RequestType::SinglePreDump:
-      return "SINGLE_PRE_DUMP";
+    case RequestType::Empty: return "EMPTY";
+    case RequestType::Dump: return "DUMP";
+    case RequestType::Restore: return "RESTORE";
+    case RequestType::Check: return "CHECK";
+    case RequestType::PreDump: return "PRE_DUMP";
+    case RequestType::PageServer: return "PAGE_SERVER";
+    case RequestType::Notify: return "NOTIFY";
+    case RequestType::CpuinfoDump: return "CPUINFO_DUMP";
+    case RequestType::CpuinfoCheck: return "CPUINFO_CHECK";
+    case RequestType::FeatureCheck: return "FEATURE_CHECK";
+    case RequestType::Version: return "VERSION";
+    case RequestType::WaitPid: return "WAIT_PID";
+    case RequestType::PageServerChild: return "PAGE_SERVER_CHLD";
+    case RequestType::SinglePreDump: return "SINGLE_PRE_DUMP";
   }
   return "unknown request type";
 }
 
 std::string default_log_file(RequestType type) {
   switch (type) {
-    case RequestType::Dump:
-      return "dump.log";
+    case RequestType::Dump: return "dump.log";
     case RequestType::PreDump:
-    case RequestType::SinglePreDump:
-      return "pre-dump.log";
-    case RequestType::Restore:
-      return "restore.log";
+    case RequestType::SinglePreDump: return "pre-dump.log";
+    case RequestType::Restore: return "restore.log";
     case RequestType::Empty:
     case RequestType::Check:
     case RequestType::PageServer:
@@ -69,8 +52,7 @@ std::string default_log_file(RequestType type) {
     case RequestType::FeatureCheck:
     case RequestType::Version:
     case RequestType::WaitPid:
-    case RequestType::PageServerChild:
-      return "criu.log";
+    case RequestType::PageServerChild: return "criu.log";
   }
   return "criu.log";
 }

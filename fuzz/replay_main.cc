@@ -1,8 +1,8 @@
 // A main for g++ builds of fuzz targets (libFuzzer needs clang): runs LLVMFuzzerTestOneInput once
 // on every file named on the command line or found in a named directory, so the seed corpus runs
 // as an ordinary test. A crash or VERIFY failure aborts the test; an empty corpus fails it.
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <string>

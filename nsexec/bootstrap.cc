@@ -54,28 +54,17 @@ constexpr NamespaceName kNamespaceNames[] = {
 // Names for error messages, runc's attributes that hull does not accept included.
 std::string_view attr_name(uint16_t type) {
   switch (type) {
-    case kCloneFlagsAttr:
-      return "clone_flags";
-    case kNsPathsAttr:
-      return "ns_paths";
-    case kUidMapAttr:
-      return "uid_map";
-    case kGidMapAttr:
-      return "gid_map";
-    case kSetgroupAttr:
-      return "setgroups_deny";
-    case kOomScoreAdjAttr:
-      return "oom_score_adj";
-    case kRootlessEuidAttr:
-      return "rootless_euid";
-    case kTimeOffsetsAttr:
-      return "time_offsets";
-    case 27288:
-      return "runc uidmap_path";
-    case 27289:
-      return "runc gidmap_path";
-    default:
-      return "unknown";
+    case kCloneFlagsAttr: return "clone_flags";
+    case kNsPathsAttr: return "ns_paths";
+    case kUidMapAttr: return "uid_map";
+    case kGidMapAttr: return "gid_map";
+    case kSetgroupAttr: return "setgroups_deny";
+    case kOomScoreAdjAttr: return "oom_score_adj";
+    case kRootlessEuidAttr: return "rootless_euid";
+    case kTimeOffsetsAttr: return "time_offsets";
+    case 27288: return "runc uidmap_path";
+    case 27289: return "runc gidmap_path";
+    default: return "unknown";
   }
 }
 
@@ -249,36 +238,23 @@ Result<int32_t> parse_oom_score_adj(std::string_view s) {
 
 Result<> decode_attr(uint16_t type, std::span<const std::byte> payload, Bootstrap& b) {
   switch (type) {
-    case kCloneFlagsAttr:
-      b.clone_flags = TRY(read_u32(type, payload));
-      return {};
+    case kCloneFlagsAttr: b.clone_flags = TRY(read_u32(type, payload)); return {};
     case kNsPathsAttr: {
       std::string spec = TRY(read_string(type, payload));
       b.ns_paths = TRY(parse_ns_paths(spec));
       return {};
     }
-    case kUidMapAttr:
-      b.uid_map = TRY(read_string(type, payload));
-      return {};
-    case kGidMapAttr:
-      b.gid_map = TRY(read_string(type, payload));
-      return {};
-    case kSetgroupAttr:
-      b.setgroups_deny = TRY(read_bool(type, payload));
-      return {};
+    case kUidMapAttr: b.uid_map = TRY(read_string(type, payload)); return {};
+    case kGidMapAttr: b.gid_map = TRY(read_string(type, payload)); return {};
+    case kSetgroupAttr: b.setgroups_deny = TRY(read_bool(type, payload)); return {};
     case kOomScoreAdjAttr: {
       std::string text = TRY(read_string(type, payload));
       b.oom_score_adj = TRY(parse_oom_score_adj(text));
       return {};
     }
-    case kRootlessEuidAttr:
-      b.rootless_euid = TRY(read_bool(type, payload));
-      return {};
-    case kTimeOffsetsAttr:
-      b.time_offsets = TRY(read_string(type, payload));
-      return {};
-    default:
-      break;
+    case kRootlessEuidAttr: b.rootless_euid = TRY(read_bool(type, payload)); return {};
+    case kTimeOffsetsAttr: b.time_offsets = TRY(read_string(type, payload)); return {};
+    default: break;
   }
   if (type == 27288 || type == 27289)
     return fail(attr_error(ErrorKind::Protocol, type, "not supported by hull"));
@@ -383,24 +359,15 @@ Result<Bootstrap> decode(std::span<const std::byte> message) {
 std::vector<NamespacePath> join_order(const std::vector<NamespacePath>& paths) {
   auto rank = [](uint32_t flag) {
     switch (flag) {
-      case CLONE_NEWUSER:
-        return 0;
-      case CLONE_NEWIPC:
-        return 1;
-      case CLONE_NEWUTS:
-        return 2;
-      case CLONE_NEWNET:
-        return 3;
-      case CLONE_NEWPID:
-        return 4;
-      case CLONE_NEWCGROUP:
-        return 5;
-      case CLONE_NEWTIME:
-        return 6;
-      case CLONE_NEWNS:
-        return 8;
-      default:
-        return 7;
+      case CLONE_NEWUSER: return 0;
+      case CLONE_NEWIPC: return 1;
+      case CLONE_NEWUTS: return 2;
+      case CLONE_NEWNET: return 3;
+      case CLONE_NEWPID: return 4;
+      case CLONE_NEWCGROUP: return 5;
+      case CLONE_NEWTIME: return 6;
+      case CLONE_NEWNS: return 8;
+      default: return 7;
     }
   };
   std::vector<NamespacePath> sorted = paths;

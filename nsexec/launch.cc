@@ -1,11 +1,11 @@
 #include "nsexec/launch.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <linux/capability.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
-#include <fmt/format.h>
-#include <sched.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -52,7 +52,8 @@ constexpr int32_t kStepKeepCaps = 16;
 void set_affinity(const LaunchRequest& r, int report_fd) noexcept {
   if (r.affinity.empty()) return;
   // SAFETY: the mask is the caller's memory, read only.
-  if (::sched_setaffinity(0, r.affinity.size_bytes(), reinterpret_cast<const cpu_set_t*>(r.affinity.data())) < 0)
+  if (::sched_setaffinity(0, r.affinity.size_bytes(),
+                          reinterpret_cast<const cpu_set_t*>(r.affinity.data())) < 0)
     sys::child_fail(report_fd, kStepAffinity, errno);
 }
 
@@ -91,20 +92,27 @@ Error step_error(const LaunchRequest& r, const sys::ChildReport& rec) {
       int fd = i < r.joins.size() ? r.joins[i].fd : -1;
       int type = i < r.joins.size() ? r.joins[i].nstype : 0;
       std::string_view name = namespace_name(static_cast<uint32_t>(type));
-      return Error::from_errno(rec.value, fmt::format("setns {}", name.empty() ? fmt::format("{:#x}", type) : name),
-                               fmt::format("(fd {})", fd));
+      return Error::from_errno(
+          rec.value, fmt::format("setns {}", name.empty() ? fmt::format("{:#x}", type) : name),
+          fmt::format("(fd {})", fd));
     }
     case kStepUnshareTime: return Error::from_errno(rec.value, "unshare", "time namespace");
-    case kStepTimeOffsets: return Error::from_errno(rec.value, "write", "/proc/self/timens_offsets");
+    case kStepTimeOffsets:
+      return Error::from_errno(rec.value, "write", "/proc/self/timens_offsets");
     case kStepClone: return Error::from_errno(rec.value, "clone3");
-    case kStepKeepCaps: return Error::from_errno(rec.value, "keeping capabilities across execve", fmt::format("capability {}", rec.index));
-    case kStepAffinity: return Error::from_errno(rec.value, "sched_setaffinity", "execCPUAffinity.initial");
+    case kStepKeepCaps:
+      return Error::from_errno(rec.value, "keeping capabilities across execve",
+                               fmt::format("capability {}", rec.index));
+    case kStepAffinity:
+      return Error::from_errno(rec.value, "sched_setaffinity", "execCPUAffinity.initial");
     case sys::kStepSigmask: return Error::from_errno(rec.value, "sigprocmask");
-    case sys::kStepDup: return Error::from_errno(rec.value, "dup", fmt::format("descriptor slot {}", rec.index));
+    case sys::kStepDup:
+      return Error::from_errno(rec.value, "dup", fmt::format("descriptor slot {}", rec.index));
     case sys::kStepCloseRange: return Error::from_errno(rec.value, "close_range");
     case sys::kStepChdir: return Error::from_errno(rec.value, "fchdir");
-    case sys::kStepExec: return Error::from_errno(rec.value, r.image.exe_fd >= 0 ? "execveat" : "execve",
-                                                  r.image.path != nullptr ? r.image.path : "");
+    case sys::kStepExec:
+      return Error::from_errno(rec.value, r.image.exe_fd >= 0 ? "execveat" : "execve",
+                               r.image.path != nullptr ? r.image.path : "");
     default: return Error::protocol(fmt::format("launch: unknown report step {}", rec.step));
   }
 }
@@ -113,7 +121,8 @@ Error step_error(const LaunchRequest& r, const sys::ChildReport& rec) {
 
 Result<sys::ChildProcess> launch(const LaunchRequest& r) {
   auto report = TRY(sys::pipe());
-  bool needs_helper = !r.joins.empty() || ((r.clone_flags & CLONE_NEWTIME) && !r.time_offsets.empty());
+  bool needs_helper =
+      !r.joins.empty() || ((r.clone_flags & CLONE_NEWTIME) && !r.time_offsets.empty());
   if (!needs_helper) {
     sys::Cloned c = TRY(sys::clone3(r.clone_flags, r.cgroup_fd));
     if (c.is_child()) {
@@ -135,8 +144,10 @@ Result<sys::ChildProcess> launch(const LaunchRequest& r) {
   pid_t pid = 0;
   const sys::ChildReport* failure = nullptr;
   for (const auto& rec : records) {
-    if (rec.step == kStepPid) pid = rec.value;
-    else if (!failure) failure = &rec;
+    if (rec.step == kStepPid)
+      pid = rec.value;
+    else if (!failure)
+      failure = &rec;
   }
   // The program's process is ours (CLONE_PARENT): hold it by a pidfd before anything else.
   sys::ChildProcess program;

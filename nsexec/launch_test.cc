@@ -3,11 +3,10 @@
 #include "nsexec/launch.h"
 
 #include <fcntl.h>
-#include <sched.h>
-#include <unistd.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sched.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
@@ -84,7 +83,7 @@ TEST(LaunchTest, DirectIntoNewNamespacesLeavesTheCallerAlone) {
 }
 
 TEST(LaunchTest, TheTableIsExactlyTheDescriptorsGiven) {
-  auto extra = MUST(sys::pipe());  // a CLOEXEC fd of the caller's: must not show up
+  auto extra = MUST(sys::pipe());        // a CLOEXEC fd of the caller's: must not show up
   int leaky = ::dup(extra.first.get());  // and one without CLOEXEC
   ASSERT_GE(leaky, 0);
   Program run({"sh", "-c", "ls /proc/self/fd | sort -n | tr '\\n' ' '; cat <&3"});
@@ -109,7 +108,8 @@ TEST(LaunchTest, AHelperJoinsNamespacesForTheProgramOnly) {
   auto holder = launch(tr);
   ASSERT_TRUE(holder.has_value()) << holder.error().message();
   std::string net = ns_of(std::to_string(holder->pid()), "net");
-  sys::UniqueFd netns = MUST(sys::open("/proc/" + std::to_string(holder->pid()) + "/ns/net", O_RDONLY));
+  sys::UniqueFd netns =
+      MUST(sys::open("/proc/" + std::to_string(holder->pid()) + "/ns/net", O_RDONLY));
 
   std::string net_before = ns_of("self", "net");
   Program run({"sh", "-c", "readlink /proc/self/ns/net; echo ppid=$PPID"});
@@ -150,10 +150,12 @@ TEST(LaunchTest, ErrorsNameTheStepAndLeaveNoProcess) {
   Program missing({"x"});
   LaunchRequest m = missing.request();
   m.image.path = "/nonexistent/program";
-  EXPECT_THAT(launch(m), ErrorMessageHas("execve /nonexistent/program: No such file or directory (ENOENT)"));
+  EXPECT_THAT(launch(m),
+              ErrorMessageHas("execve /nonexistent/program: No such file or directory (ENOENT)"));
   m.clone_flags = CLONE_NEWTIME;
   m.time_offsets = "monotonic 1 0\n";  // through the helper this time
-  EXPECT_THAT(launch(m), ErrorMessageHas("execve /nonexistent/program: No such file or directory (ENOENT)"));
+  EXPECT_THAT(launch(m),
+              ErrorMessageHas("execve /nonexistent/program: No such file or directory (ENOENT)"));
   // Every child was reaped: none is left to wait for.
   EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1);
   EXPECT_EQ(errno, ECHILD);

@@ -39,9 +39,9 @@ base::Result<UniqueFd> bpf_prog_load_cgroup_device(std::span<const struct bpf_in
   if (fd < 0) {
     int err = errno;
     std::string first = log.substr(0, log.find_first_of("\n\0", 0, 2));
-    return fail(Error::from_errno(err, "bpf(BPF_PROG_LOAD)",
-                                  first.empty() ? "cgroup device program"
-                                                : "cgroup device program: " + first));
+    return fail(Error::from_errno(
+        err, "bpf(BPF_PROG_LOAD)",
+        first.empty() ? "cgroup device program" : "cgroup device program: " + first));
   }
   return UniqueFd(static_cast<int>(fd));
 }

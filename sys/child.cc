@@ -3,10 +3,10 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <sys/vfs.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -45,7 +45,8 @@ void exec_in_child(const ExecImage& image, int report_fd) noexcept {
   for (int i = 0; i < n; ++i) {
     int src = image.fds[static_cast<size_t>(i)];
     image.scratch[static_cast<size_t>(i)] = src < 0 ? -1 : ::fcntl(src, F_DUPFD_CLOEXEC, n);
-    if (src >= 0 && image.scratch[static_cast<size_t>(i)] < 0) child_fail(report_fd, kStepDup, errno, i);
+    if (src >= 0 && image.scratch[static_cast<size_t>(i)] < 0)
+      child_fail(report_fd, kStepDup, errno, i);
   }
   for (int i = 0; i < n; ++i) {
     int copy = image.scratch[static_cast<size_t>(i)];
@@ -101,7 +102,8 @@ StepError cloexec_walk(int first) noexcept {
       if (!number || fd < first || fd == dir) continue;
       int flags = ::fcntl(fd, F_GETFD);
       if (flags < 0 && errno == EBADF) continue;  // closed since the listing
-      if (flags < 0 || ((flags & FD_CLOEXEC) == 0 && ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)) {
+      if (flags < 0 ||
+          ((flags & FD_CLOEXEC) == 0 && ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC) < 0)) {
         int err = errno;
         ::close(dir);
         return {kStepMarkFd, err, fd};
@@ -138,7 +140,8 @@ Result<std::vector<ChildReport>> read_child_reports(FdRef report, size_t max) {
     std::span<char> buf(reinterpret_cast<char*>(&r), sizeof r);
     size_t got = TRY(read_some(report, buf, "child report pipe"));
     if (got == 0) return out;
-    if (got != sizeof r) return base::fail(base::Error::protocol("child report pipe: short record"));
+    if (got != sizeof r)
+      return base::fail(base::Error::protocol("child report pipe: short record"));
     if (out.size() < max) out.push_back(r);
   }
 }

@@ -46,7 +46,7 @@ inline constexpr int32_t kStepExec = 5;
 inline constexpr int32_t kStepOpenProcFd = 6;
 inline constexpr int32_t kStepProcNotProcfs = 7;  // value: 0
 inline constexpr int32_t kStepListFds = 8;
-inline constexpr int32_t kStepMarkFd = 9;         // index: the fd
+inline constexpr int32_t kStepMarkFd = 9;  // index: the fd
 
 // Marks every fd from `first` up FD_CLOEXEC one at a time, for each fd listed in /proc/self/fd,
 // which must be procfs (a container may mount anything there, and a listing from it could miss
@@ -61,13 +61,13 @@ StepError cloexec_walk(int first) noexcept;
 
 // Everything exec_in_child needs, prepared before clone.
 struct ExecImage {
-  int exe_fd = -1;                 // executed with execveat(AT_EMPTY_PATH) when >= 0, else `path`
+  int exe_fd = -1;  // executed with execveat(AT_EMPTY_PATH) when >= 0, else `path`
   const char* path = nullptr;
-  char* const* argv = nullptr;     // NULL-terminated
-  char* const* envp = nullptr;     // NULL-terminated
-  std::span<const int> fds;        // fd i of the program = fds[i]; -1 leaves i closed
-  std::span<int> scratch;          // at least fds.size() ints, owned by the caller
-  int cwd_fd = -1;                 // fchdir before exec when >= 0
+  char* const* argv = nullptr;  // NULL-terminated
+  char* const* envp = nullptr;  // NULL-terminated
+  std::span<const int> fds;     // fd i of the program = fds[i]; -1 leaves i closed
+  std::span<int> scratch;       // at least fds.size() ints, owned by the caller
+  int cwd_fd = -1;              // fchdir before exec when >= 0
 };
 
 // In the child: empties the signal mask, lays out the descriptor table (every other fd closes at

@@ -41,8 +41,9 @@ Result<std::string> look_path(const std::string& name, const std::string& path_e
     struct stat st {};
     if (::stat(name.c_str(), &st) < 0) {
       int err = errno;
-      return fail(Error::make(base::ErrorKind::NotFound,
-                              fmt::format("exec: \"{}\": stat {}: {}", name, name, lower_strerror(err))));
+      return fail(
+          Error::make(base::ErrorKind::NotFound,
+                      fmt::format("exec: \"{}\": stat {}: {}", name, name, lower_strerror(err))));
     }
     if (S_ISDIR(st.st_mode) || !(st.st_mode & 0111))
       return fail(Error::make(base::ErrorKind::InvalidArgument,
@@ -52,7 +53,8 @@ Result<std::string> look_path(const std::string& name, const std::string& path_e
   size_t start = 0;
   for (;;) {
     size_t end = path_env.find(':', start);
-    std::string dir = path_env.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string dir =
+        path_env.substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (dir.empty()) dir = ".";
     std::string candidate = dir + "/" + name;
     struct stat st {};

@@ -2,9 +2,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <pthread.h>
 #include <signal.h>
-#include <linux/openat2.h>
 #include <sys/file.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -67,13 +67,15 @@ Result<int> file_status_flags(FdRef fd, const std::string& what) {
 
 Result<UniqueFd> dup_cloexec(FdRef fd) {
   int out = ::fcntl(fd.get(), F_DUPFD_CLOEXEC, 3);
-  if (out < 0) return fail(Error::from_errno(errno, "fcntl F_DUPFD_CLOEXEC", fmt::format("fd {}", fd.get())));
+  if (out < 0)
+    return fail(Error::from_errno(errno, "fcntl F_DUPFD_CLOEXEC", fmt::format("fd {}", fd.get())));
   return UniqueFd(out);
 }
 
 Result<std::string> realpath(const std::string& path) {
   char buf[PATH_MAX];
-  if (::realpath(path.c_str(), buf) == nullptr) return fail(Error::from_errno(errno, "realpath", path));
+  if (::realpath(path.c_str(), buf) == nullptr)
+    return fail(Error::from_errno(errno, "realpath", path));
   return std::string(buf);
 }
 

@@ -23,7 +23,8 @@ int visit(struct dl_phdr_info* info, size_t, void* data) {
     uintptr_t start = info->dlpi_addr + ph.p_vaddr;
     if (l->addr < start || l->addr + l->size > start + ph.p_filesz) continue;
     l->found = true;
-    l->range.path = info->dlpi_name != nullptr && info->dlpi_name[0] != '\0' ? info->dlpi_name : "/proc/self/exe";
+    l->range.path = info->dlpi_name != nullptr && info->dlpi_name[0] != '\0' ? info->dlpi_name
+                                                                             : "/proc/self/exe";
     l->range.offset = static_cast<off_t>(ph.p_offset + (l->addr - start));
     return 1;
   }
@@ -38,7 +39,8 @@ base::Result<MappedFileRange> mapped_file_range(const void* addr, size_t size) {
   l.size = size;
   ::dl_iterate_phdr(visit, &l);
   if (!l.found)
-    return base::fail(base::Error::not_found(fmt::format("no loaded file maps {} bytes at {}", size, addr)));
+    return base::fail(
+        base::Error::not_found(fmt::format("no loaded file maps {} bytes at {}", size, addr)));
   return l.range;
 }
 

@@ -119,7 +119,8 @@ std::string fs_context_log(int fd) {
   return out;
 }
 
-Result<> fsconfig(int fd, unsigned cmd, const char* key, const char* value, const std::string& what) {
+Result<> fsconfig(int fd, unsigned cmd, const char* key, const char* value,
+                  const std::string& what) {
   // SAFETY: raw syscall; key/value are NUL-terminated or null as fsconfig(2) allows per cmd.
   if (::syscall(SYS_fsconfig, fd, cmd, key, value, 0) < 0) {
     int err = errno;
@@ -140,14 +141,16 @@ Result<UniqueFd> fs_mount(const std::string& fstype, const std::string& source,
   long raw = ::syscall(SYS_fsopen, fstype.c_str(), FSOPEN_CLOEXEC);
   if (raw < 0) return fail(Error::from_errno(errno, "fsopen " + fstype, what));
   UniqueFd ctx(static_cast<int>(raw));
-  if (!source.empty()) TRY(fsconfig(ctx.get(), FSCONFIG_SET_STRING, "source", source.c_str(), what));
+  if (!source.empty())
+    TRY(fsconfig(ctx.get(), FSCONFIG_SET_STRING, "source", source.c_str(), what));
   for (const auto& opt : options) {
     size_t eq = opt.find('=');
     if (eq == std::string::npos) {
       TRY(fsconfig(ctx.get(), FSCONFIG_SET_FLAG, opt.c_str(), nullptr, what + " option " + opt));
     } else {
       std::string key = opt.substr(0, eq), value = opt.substr(eq + 1);
-      TRY(fsconfig(ctx.get(), FSCONFIG_SET_STRING, key.c_str(), value.c_str(), what + " option " + opt));
+      TRY(fsconfig(ctx.get(), FSCONFIG_SET_STRING, key.c_str(), value.c_str(),
+                   what + " option " + opt));
     }
   }
   TRY(fsconfig(ctx.get(), FSCONFIG_CMD_CREATE, nullptr, nullptr, what));

@@ -11,8 +11,8 @@
 #include <cerrno>
 #include <charconv>
 
-#include "sys/dir_entries.h"
 #include "sys/child.h"
+#include "sys/dir_entries.h"
 #include "sys/file.h"
 #include "sys/security.h"
 
@@ -22,7 +22,8 @@ using base::Error;
 using base::fail;
 
 Result<> unshare(int flags) {
-  if (::unshare(flags) < 0) return fail(Error::from_errno(errno, "unshare", fmt::format("{:#x}", flags)));
+  if (::unshare(flags) < 0)
+    return fail(Error::from_errno(errno, "unshare", fmt::format("{:#x}", flags)));
   return {};
 }
 
@@ -65,11 +66,14 @@ Result<> cloexec_each_from(int first) {
   switch (e.step) {
     case 0: return {};
     case kStepProcNotProcfs:
-      if (e.err == 0) return fail(Error::invalid(what + " is not on procfs: cannot list the open fds"));
+      if (e.err == 0)
+        return fail(Error::invalid(what + " is not on procfs: cannot list the open fds"));
       return fail(Error::from_errno(e.err, "fstatfs", what));
     case kStepOpenProcFd: return fail(Error::from_errno(e.err, "open", what));
     case kStepListFds: return fail(Error::from_errno(e.err, "getdents64", what));
-    default: return fail(Error::from_errno(e.err, "fcntl F_SETFD FD_CLOEXEC", fmt::format("fd {}", e.index)));
+    default:
+      return fail(
+          Error::from_errno(e.err, "fcntl F_SETFD FD_CLOEXEC", fmt::format("fd {}", e.index)));
   }
 }
 

@@ -71,7 +71,8 @@ ExitStatus from_siginfo(const siginfo_t& info) {
 
 Result<ExitStatus> wait_pidfd(FdRef pidfd) {
   siginfo_t info{};
-  while (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd.get()), &info, WEXITED) < 0) {
+  while (::waitid(static_cast<idtype_t>(P_PIDFD), static_cast<id_t>(pidfd.get()), &info, WEXITED) <
+         0) {
     if (errno != EINTR) return fail(Error::from_errno(errno, "waitid"));
   }
   return from_siginfo(info);
@@ -112,7 +113,8 @@ Result<uint64_t> process_start_time(pid_t pid) {
   size_t pos = 0;
   for (int field = 3; field < 22; ++field) {
     pos = tail.find(' ', pos);
-    if (pos == std::string::npos) return fail(Error::protocol(fmt::format("/proc/{}/stat: short", pid)));
+    if (pos == std::string::npos)
+      return fail(Error::protocol(fmt::format("/proc/{}/stat: short", pid)));
     ++pos;
   }
   return std::strtoull(tail.c_str() + pos, nullptr, 10);

@@ -16,8 +16,8 @@ namespace hull::sys {
 using base::Result;
 
 struct Cloned {
-  pid_t pid = 0;    // 0 in the child
-  UniqueFd pidfd;   // invalid in the child
+  pid_t pid = 0;   // 0 in the child
+  UniqueFd pidfd;  // invalid in the child
   bool is_child() const { return pid == 0; }
 };
 

@@ -1,8 +1,8 @@
 #include "sys/process.h"
 
 #include <gmock/gmock.h>
-#include <sched.h>
 #include <linux/mount.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -97,10 +97,12 @@ TEST(ProcessTest, PidfdOpenOfAMissingPidNamesIt) {
 }
 
 TEST(MountTest, ErrorsNameTheCallAndSubject) {
-  EXPECT_THAT(umount2("/nonexistent-hull-test", 0), ErrorMessageHas("umount /nonexistent-hull-test"));
+  EXPECT_THAT(umount2("/nonexistent-hull-test", 0),
+              ErrorMessageHas("umount /nonexistent-hull-test"));
   EXPECT_THAT(open_tree_clone(AT_FDCWD, "/nonexistent-hull-test", false, "bind /x"),
               FailedWithErrno(ENOENT));
-  EXPECT_THAT(fs_mount("no-such-fs-type", "", {}, 0, "x on /y"), ErrorMessageHas("fsopen no-such-fs-type"));
+  EXPECT_THAT(fs_mount("no-such-fs-type", "", {}, 0, "x on /y"),
+              ErrorMessageHas("fsopen no-such-fs-type"));
 }
 
 TEST(MountTest, DetachedMountsAttachByFdInAPrivateNamespace) {
@@ -114,7 +116,8 @@ TEST(MountTest, DetachedMountsAttachByFdInAPrivateNamespace) {
     bool ok = mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr, "/").has_value();
     auto target = open(dir, O_PATH | O_DIRECTORY);
     auto mnt = fs_mount("tmpfs", "tmpfs", {"mode=0755", "size=1m"}, MOUNT_ATTR_RDONLY, "tmpfs");
-    ok = ok && target.has_value() && mnt.has_value() && move_mount(*mnt, *target, "tmpfs").has_value();
+    ok = ok && target.has_value() && mnt.has_value() &&
+         move_mount(*mnt, *target, "tmpfs").has_value();
     auto f = open(dir + "/x", O_WRONLY | O_CREAT, 0644);
     ok = ok && !f.has_value() && f.error().errno_code() == EROFS;
     ::_exit(ok ? 0 : 1);

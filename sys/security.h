@@ -18,8 +18,8 @@
 #include <tuple>
 
 #include "base/result.h"
-#include "sys/unique_fd.h"
 #include "base/wire.h"
+#include "sys/unique_fd.h"
 
 namespace hull::sys {
 

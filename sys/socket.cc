@@ -107,7 +107,8 @@ Result<> send_with_fds(FdRef sock, std::string_view data, std::span<const int> f
     ssize_t n = ::sendmsg(sock.get(), &msg, MSG_NOSIGNAL);
     if (n >= 0) {
       if (static_cast<size_t>(n) != data.size())
-        return fail(Error::protocol(fmt::format("{}: short send ({} of {} bytes)", what, n, data.size())));
+        return fail(
+            Error::protocol(fmt::format("{}: short send ({} of {} bytes)", what, n, data.size())));
       return {};
     }
     if (errno != EINTR) return fail(Error::from_errno(errno, "sendmsg", what));

@@ -54,8 +54,9 @@ TEST_F(SocketTest, ListenAndConnectBeyondSunPathThroughTheDirectory) {
 TEST_F(SocketTest, NameTooLongForAnyAddressFails) {
   EXPECT_THAT(unix_listen(m_dir + "/" + std::string(120, 'c'), SOCK_STREAM),
               FailedWithErrno(ENAMETOOLONG));
-  EXPECT_THAT(unix_connect(m_dir + "/missing/" + std::string(20, 'd') + std::string(100, 'e'), SOCK_STREAM),
-              FailedWithErrno(ENAMETOOLONG));
+  EXPECT_THAT(
+      unix_connect(m_dir + "/missing/" + std::string(20, 'd') + std::string(100, 'e'), SOCK_STREAM),
+      FailedWithErrno(ENAMETOOLONG));
 }
 
 }  // namespace

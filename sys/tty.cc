@@ -14,7 +14,8 @@ using base::fail;
 
 Result<PtyPair> open_pty_peer(UniqueFd ptmx) {
   int unlock = 0;
-  if (::ioctl(ptmx.get(), TIOCSPTLCK, &unlock) < 0) return fail(Error::from_errno(errno, "ioctl TIOCSPTLCK", "ptmx"));
+  if (::ioctl(ptmx.get(), TIOCSPTLCK, &unlock) < 0)
+    return fail(Error::from_errno(errno, "ioctl TIOCSPTLCK", "ptmx"));
   int slave = ::ioctl(ptmx.get(), TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (slave < 0) return fail(Error::from_errno(errno, "ioctl TIOCGPTPEER", "ptmx"));
   return PtyPair{std::move(ptmx), UniqueFd(slave)};
@@ -22,7 +23,8 @@ Result<PtyPair> open_pty_peer(UniqueFd ptmx) {
 
 Result<> make_controlling_tty(FdRef tty) {
   if (::setsid() < 0) return fail(Error::from_errno(errno, "setsid"));
-  if (::ioctl(tty.get(), TIOCSCTTY, 0) < 0) return fail(Error::from_errno(errno, "ioctl TIOCSCTTY", "console"));
+  if (::ioctl(tty.get(), TIOCSCTTY, 0) < 0)
+    return fail(Error::from_errno(errno, "ioctl TIOCSCTTY", "console"));
   return {};
 }
 
@@ -30,14 +32,17 @@ Result<> set_window_size(FdRef tty, unsigned rows, unsigned cols) {
   struct winsize ws {};
   ws.ws_row = static_cast<unsigned short>(rows);
   ws.ws_col = static_cast<unsigned short>(cols);
-  if (::ioctl(tty.get(), TIOCSWINSZ, &ws) < 0) return fail(Error::from_errno(errno, "ioctl TIOCSWINSZ", "console"));
+  if (::ioctl(tty.get(), TIOCSWINSZ, &ws) < 0)
+    return fail(Error::from_errno(errno, "ioctl TIOCSWINSZ", "console"));
   return {};
 }
 
 Result<> copy_window_size(FdRef from, FdRef to) {
   struct winsize ws {};
-  if (::ioctl(from.get(), TIOCGWINSZ, &ws) < 0) return fail(Error::from_errno(errno, "ioctl TIOCGWINSZ", "stdin"));
-  if (::ioctl(to.get(), TIOCSWINSZ, &ws) < 0) return fail(Error::from_errno(errno, "ioctl TIOCSWINSZ", "pty master"));
+  if (::ioctl(from.get(), TIOCGWINSZ, &ws) < 0)
+    return fail(Error::from_errno(errno, "ioctl TIOCGWINSZ", "stdin"));
+  if (::ioctl(to.get(), TIOCSWINSZ, &ws) < 0)
+    return fail(Error::from_errno(errno, "ioctl TIOCSWINSZ", "pty master"));
   return {};
 }
 
@@ -54,7 +59,8 @@ RawTerminal::~RawTerminal() {
 }
 
 Result<> dup2(FdRef from, int to) {
-  if (::dup2(from.get(), to) < 0) return fail(Error::from_errno(errno, "dup2", fmt::format("fd {}", to)));
+  if (::dup2(from.get(), to) < 0)
+    return fail(Error::from_errno(errno, "dup2", fmt::format("fd {}", to)));
   return {};
 }
 

@@ -49,7 +49,7 @@ using UniqueFd = UniqueHandle<FdTraits>;
 // A borrowed descriptor. Converts from UniqueFd and from a raw int (AT_FDCWD, stdio).
 class FdRef {
  public:
-  constexpr FdRef(int fd) : m_fd(fd) {}  // NOLINT: implicit on purpose
+  constexpr FdRef(int fd) : m_fd(fd) {}          // NOLINT: implicit on purpose
   FdRef(const UniqueFd& fd) : m_fd(fd.get()) {}  // NOLINT
   constexpr int get() const { return m_fd; }
 

@@ -63,8 +63,8 @@ Result<> CgroupDir::write(const std::string& file, const std::string& value) con
   if (!fd.has_value()) return fail(with_path(std::move(fd).error(), file_path(file)));
   auto written = sys::write_all(*fd, value, file_path(file));
   if (!written.has_value())
-    return fail(with_path(std::move(written).error(), file_path(file)).context(
-        "writing \"" + value + "\""));
+    return fail(with_path(std::move(written).error(), file_path(file))
+                    .context("writing \"" + value + "\""));
   return {};
 }
 

@@ -91,8 +91,7 @@ class Manager {
                                                  const std::string& id);
   // The same with an explicit layout (tests; hosts with unusual mounts).
   static Result<std::unique_ptr<Manager>> create(const std::string& cgroups_path,
-                                                 const std::string& id,
-                                                 const CgroupLayout& layout);
+                                                 const std::string& id, const CgroupLayout& layout);
   // The systemd driver (--systemd-cgroup, runc's): the cgroup is a transient scope systemd
   // creates around the container's first process in apply(pid). `cgroups_path` is
   // "slice:prefix:name" (systemd_unit.h); `rootless` uses the user's systemd instance (cgroup v2

@@ -28,8 +28,8 @@ base::Result<int64_t> memory_swap_to_v2(int64_t swap, int64_t memory) {
     return fail(Error::invalid("linux.resources.memory.swap: " + std::to_string(swap) +
                                " needs a memory limit"));
   if (memory < 0)
-    return fail(Error::invalid("linux.resources.memory.limit: invalid value " +
-                               std::to_string(memory)));
+    return fail(
+        Error::invalid("linux.resources.memory.limit: invalid value " + std::to_string(memory)));
   if (swap < memory)
     return fail(Error::invalid("linux.resources.memory.swap: " + std::to_string(swap) +
                                " is below memory.limit " + std::to_string(memory) +

@@ -9,8 +9,8 @@ using base::fail;
 
 namespace {
 
-DeviceCgroupRule allow(const char* type, std::optional<int64_t> major,
-                       std::optional<int64_t> minor, const char* access) {
+DeviceCgroupRule allow(const char* type, std::optional<int64_t> major, std::optional<int64_t> minor,
+                       const char* access) {
   return DeviceCgroupRule{true, type, major, minor, access};
 }
 
@@ -144,8 +144,8 @@ std::vector<std::pair<std::string, std::string>> devices_v1_writes(const DeviceS
   out.emplace_back(set.default_allow ? "devices.allow" : "devices.deny", "a");
   const char* file = set.default_allow ? "devices.deny" : "devices.allow";
   for (const auto& e : set.exceptions)
-    out.emplace_back(file, std::string(1, e.type) + " " + number(e.major) + ":" +
-                               number(e.minor) + " " + e.access);
+    out.emplace_back(file, std::string(1, e.type) + " " + number(e.major) + ":" + number(e.minor) +
+                               " " + e.access);
   return out;
 }
 
@@ -153,12 +153,9 @@ std::vector<struct bpf_insn> devices_bpf_program(const DeviceSet& set) {
   // Registers, from struct bpf_cgroup_dev_ctx { u32 access_type; u32 major; u32 minor; }:
   // R2 = device type (low 16 bits), R3 = access (high 16 bits), R4 = major, R5 = minor.
   std::vector<struct bpf_insn> p = {
-      insn(BPF_LDX | BPF_MEM | BPF_W, 2, 1, 0, 0),
-      insn(BPF_ALU | BPF_AND | BPF_K, 2, 0, 0, 0xFFFF),
-      insn(BPF_LDX | BPF_MEM | BPF_W, 3, 1, 0, 0),
-      insn(BPF_ALU | BPF_RSH | BPF_K, 3, 0, 0, 16),
-      insn(BPF_LDX | BPF_MEM | BPF_W, 4, 1, 4, 0),
-      insn(BPF_LDX | BPF_MEM | BPF_W, 5, 1, 8, 0),
+      insn(BPF_LDX | BPF_MEM | BPF_W, 2, 1, 0, 0), insn(BPF_ALU | BPF_AND | BPF_K, 2, 0, 0, 0xFFFF),
+      insn(BPF_LDX | BPF_MEM | BPF_W, 3, 1, 0, 0), insn(BPF_ALU | BPF_RSH | BPF_K, 3, 0, 0, 16),
+      insn(BPF_LDX | BPF_MEM | BPF_W, 4, 1, 4, 0), insn(BPF_LDX | BPF_MEM | BPF_W, 5, 1, 8, 0),
   };
   const int32_t verdict = set.default_allow ? 0 : 1;  // what a matching exception returns
   for (const auto& e : set.exceptions) {
@@ -210,21 +207,15 @@ bool devices_bpf_simulate(const std::vector<struct bpf_insn>& program, char type
     const struct bpf_insn& i = program[pc++];
     auto imm = static_cast<uint64_t>(static_cast<int64_t>(i.imm));
     switch (i.code) {
-      case BPF_LDX | BPF_MEM | BPF_W:
-        r[i.dst_reg] = ctx[i.off / 4];
-        break;
+      case BPF_LDX | BPF_MEM | BPF_W: r[i.dst_reg] = ctx[i.off / 4]; break;
       case BPF_ALU | BPF_AND | BPF_K:
         r[i.dst_reg] = static_cast<uint32_t>(r[i.dst_reg] & imm);
         break;
       case BPF_ALU | BPF_RSH | BPF_K:
         r[i.dst_reg] = static_cast<uint32_t>(r[i.dst_reg]) >> i.imm;
         break;
-      case BPF_ALU | BPF_MOV | BPF_X:
-        r[i.dst_reg] = static_cast<uint32_t>(r[i.src_reg]);
-        break;
-      case BPF_ALU | BPF_MOV | BPF_K:
-        r[i.dst_reg] = static_cast<uint32_t>(imm);
-        break;
+      case BPF_ALU | BPF_MOV | BPF_X: r[i.dst_reg] = static_cast<uint32_t>(r[i.src_reg]); break;
+      case BPF_ALU | BPF_MOV | BPF_K: r[i.dst_reg] = static_cast<uint32_t>(imm); break;
       case BPF_JMP | BPF_JNE | BPF_K:
         if (r[i.dst_reg] != imm) pc += static_cast<size_t>(i.off);
         break;
@@ -234,10 +225,8 @@ bool devices_bpf_simulate(const std::vector<struct bpf_insn>& program, char type
       case BPF_JMP | BPF_JNE | BPF_X:
         if (r[i.dst_reg] != r[i.src_reg]) pc += static_cast<size_t>(i.off);
         break;
-      case BPF_JMP | BPF_EXIT:
-        return r[0] != 0;
-      default:
-        return false;  // an instruction this generator never emits
+      case BPF_JMP | BPF_EXIT: return r[0] != 0;
+      default: return false;  // an instruction this generator never emits
     }
   }
   return false;

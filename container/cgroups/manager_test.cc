@@ -1,14 +1,13 @@
 // Real cgroups: the host's hierarchies (v1 or hybrid) and a cgroup2 mounted in a private mount
 // namespace for the v2 driver. Needs real root (tags = ["no-sandbox"]).
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <sstream>
@@ -23,10 +22,10 @@ namespace {
 
 using base::testing::FailedWithErrno;
 using base::testing::IsOk;
+using ::testing::Contains;
 using testing_support::cgroup_of;
 using testing_support::Sleeper;
 using testing_support::unique_id;
-using ::testing::Contains;
 
 TEST(ManagerRootTest, ApplyJoinsEveryHierarchyAndDestroyRemovesThem) {
   auto mgr = Manager::create("", unique_id("apply"));
@@ -86,9 +85,9 @@ TEST(ManagerRootTest, DestroyWithLiveTaskFailsWithEbusyThenSucceeds) {
   child.kill();
   EXPECT_THAT((*mgr)->destroy(), IsOk());
   EXPECT_FALSE((*mgr)->exists());
-  (void)sys::unlinkat(AT_FDCWD, one.v1.count("pids") ? one.v1["pids"] + "/hull-test"
-                                                      : *one.unified + "/hull-test",
-                      AT_REMOVEDIR);
+  (void)sys::unlinkat(
+      AT_FDCWD, one.v1.count("pids") ? one.v1["pids"] + "/hull-test" : *one.unified + "/hull-test",
+      AT_REMOVEDIR);
 }
 
 TEST(ManagerRootTest, DestroyRemovesNestedCgroups) {

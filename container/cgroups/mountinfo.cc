@@ -17,8 +17,8 @@ namespace {
 
 const std::set<std::string_view>& known_controllers() {
   static const std::set<std::string_view> k = {
-      "cpu",       "cpuacct", "cpuset",  "memory",     "devices", "freezer", "blkio", "pids",
-      "hugetlb",   "net_cls", "net_prio", "perf_event", "rdma",    "misc",    "debug"};
+      "cpu",     "cpuacct", "cpuset",   "memory",     "devices", "freezer", "blkio", "pids",
+      "hugetlb", "net_cls", "net_prio", "perf_event", "rdma",    "misc",    "debug"};
   return k;
 }
 
@@ -61,14 +61,14 @@ Result<std::string> normalize_cgroups_path(const std::string& cgroups_path, cons
   for (std::string_view part : split(raw, '/')) {
     if (part.empty() || part == ".") continue;
     if (part == "..")
-      return fail(Error::invalid("linux.cgroupsPath \"" + cgroups_path +
-                                 "\": \"..\" is not allowed"));
+      return fail(
+          Error::invalid("linux.cgroupsPath \"" + cgroups_path + "\": \"..\" is not allowed"));
     out += "/";
     out += part;
   }
   if (out.empty())
-    return fail(Error::invalid("linux.cgroupsPath \"" + cgroups_path +
-                               "\": names the root cgroup"));
+    return fail(
+        Error::invalid("linux.cgroupsPath \"" + cgroups_path + "\": names the root cgroup"));
   return out;
 }
 

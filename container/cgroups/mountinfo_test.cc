@@ -37,7 +37,8 @@ TEST(CgroupLayoutTest, HybridHost) {
 
 TEST(CgroupLayoutTest, PureV2HostWithEscapedMountPoint) {
   auto layout = parse_cgroup_layout(
-      "30 23 0:26 / /sys/fs/my\\040cgroup rw - cgroup2 cgroup2 rw,nsdelegate,memory_recursiveprot\n");
+      "30 23 0:26 / /sys/fs/my\\040cgroup rw - cgroup2 cgroup2 "
+      "rw,nsdelegate,memory_recursiveprot\n");
   ASSERT_TRUE(layout.has_value()) << layout.error().message();
   EXPECT_EQ(layout->mode(), Mode::V2);
   EXPECT_TRUE(layout->v1.empty());

@@ -65,8 +65,7 @@ Result<uint64_t> EventNotifier::consume() {
       m_count = now;
       return delta;
     }
-    case Kind::Psi:
-      return uint64_t{1};
+    case Kind::Psi: return uint64_t{1};
   }
   return uint64_t{0};
 }

@@ -28,9 +28,9 @@ std::string psi_trigger(PressureLevel level);
 class EventNotifier {
  public:
   enum class Kind {
-    EventFd,      // v1: eventfd registered in cgroup.event_control; read() gives the count
-    MemoryEvents, // v2: inotify on memory.events; counts growth of the "oom_kill" counter
-    Psi,          // v2: PSI trigger fd; POLLPRI per event
+    EventFd,       // v1: eventfd registered in cgroup.event_control; read() gives the count
+    MemoryEvents,  // v2: inotify on memory.events; counts growth of the "oom_kill" counter
+    Psi,           // v2: PSI trigger fd; POLLPRI per event
   };
 
   // v1: `event` is the eventfd, `target` the watched control file (kept open while registered).

@@ -1,13 +1,12 @@
 // set/freeze/stats/notify on real cgroups: the host's (v1 or hybrid) and, for the v2 driver, a
 // cgroup2 mounted in a private mount namespace. Needs real root (tags = ["no-sandbox"]).
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstring>
@@ -22,11 +21,11 @@ namespace hull::container::cgroups {
 namespace {
 
 using base::testing::IsOk;
+using ::testing::HasSubstr;
 using testing_support::Gate;
 using testing_support::SharedCounter;
 using testing_support::Sleeper;
 using testing_support::unique_id;
-using ::testing::HasSubstr;
 
 void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 

@@ -1,12 +1,11 @@
 // File-level logic against fixtures: conversions, device rules and their eBPF program, stats
 // parsing and JSON, and set()/stats() of both drivers on a directory of plain files.
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <unistd.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "base/testing/matchers.h"
 #include "container/cgroups/cgroups.h"
@@ -212,9 +211,9 @@ class FixtureDir {
 TEST(V2FixtureTest, SetConvertsAndWritesEveryFile) {
   FixtureDir fx;
   std::string d = fx.path();
-  for (const char* f : {"memory.max", "memory.swap.max", "memory.low", "cpu.weight", "cpu.max",
-                        "cpu.max.burst", "pids.max", "io.weight", "io.max", "hugetlb.2MB.max",
-                        "cpuset.cpus"})
+  for (const char* f :
+       {"memory.max", "memory.swap.max", "memory.low", "cpu.weight", "cpu.max", "cpu.max.burst",
+        "pids.max", "io.weight", "io.max", "hugetlb.2MB.max", "cpuset.cpus"})
     FixtureDir::put(d, f, "");
   auto mgr = Manager::load(CgroupPaths{{{"", d}}});
   ASSERT_THAT(mgr, IsOk());
@@ -362,8 +361,8 @@ TEST(V1FixtureTest, SetWritesV1FilesAndChecksSwappiness) {
   FixtureDir::put(pids, "pids.max", "");
   FixtureDir::put(dev, "devices.allow", "");
   FixtureDir::put(dev, "devices.deny", "");
-  auto mgr = Manager::load(
-      CgroupPaths{{{"memory", mem}, {"cpu", cpu}, {"pids", pids}, {"devices", dev}}});
+  auto mgr =
+      Manager::load(CgroupPaths{{{"memory", mem}, {"cpu", cpu}, {"pids", pids}, {"devices", dev}}});
   ASSERT_THAT(mgr, IsOk());
   Resources r;
   r.memory = MemoryResources{};

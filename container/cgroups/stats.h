@@ -52,9 +52,9 @@ struct BlkioEntry {
 };
 
 struct BlkioStats {
-  std::vector<BlkioEntry> io_service_bytes_recursive, io_serviced_recursive,
-      io_queued_recursive, io_service_time_recursive, io_wait_time_recursive,
-      io_merged_recursive, io_time_recursive, sectors_recursive;
+  std::vector<BlkioEntry> io_service_bytes_recursive, io_serviced_recursive, io_queued_recursive,
+      io_service_time_recursive, io_wait_time_recursive, io_merged_recursive, io_time_recursive,
+      sectors_recursive;
 };
 
 struct HugetlbStats {

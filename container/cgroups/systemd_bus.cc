@@ -148,9 +148,7 @@ int append_property(sd_bus_message* m, const UnitProperty& p) {
       r = a.append_basic(m, 't', &t);
       break;
     }
-    case 2:
-      r = a.append_basic(m, 's', std::get<std::string>(p.value).c_str());
-      break;
+    case 2: r = a.append_basic(m, 's', std::get<std::string>(p.value).c_str()); break;
     case 3: {
       const auto& v = std::get<std::vector<uint32_t>>(p.value);
       r = a.append_array(m, 'u', v.data(), v.size() * sizeof(uint32_t));

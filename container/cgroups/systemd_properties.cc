@@ -223,20 +223,13 @@ base::Result<std::vector<UnitProperty>> v1_unit_properties(Resources& r, int ver
 
 const char* unit_property_signature(const UnitProperty::Value& v) {
   switch (v.index()) {
-    case 0:
-      return "b";
-    case 1:
-      return "t";
-    case 2:
-      return "s";
-    case 3:
-      return "au";
-    case 4:
-      return "ay";
-    case 5:
-      return "a(st)";
-    default:
-      return "a(ss)";
+    case 0: return "b";
+    case 1: return "t";
+    case 2: return "s";
+    case 3: return "au";
+    case 4: return "ay";
+    case 5: return "a(st)";
+    default: return "a(ss)";
   }
 }
 

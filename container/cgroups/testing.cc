@@ -1,8 +1,8 @@
 #include "container/cgroups/testing.h"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/wait.h>

@@ -90,13 +90,15 @@ void memory_entry(const CgroupDir& d, const std::string& prefix, MemoryEntry& e)
 }  // namespace
 
 Result<> V1Manager::freeze() {
-  if (!has("freezer")) return fail(Error::unsupported("freeze: the freezer controller is not mounted"));
+  if (!has("freezer"))
+    return fail(Error::unsupported("freeze: the freezer controller is not mounted"));
   CgroupDir d = TRY(open("freezer"));
   return set_frozen(d, true);
 }
 
 Result<> V1Manager::thaw() {
-  if (!has("freezer")) return fail(Error::unsupported("thaw: the freezer controller is not mounted"));
+  if (!has("freezer"))
+    return fail(Error::unsupported("thaw: the freezer controller is not mounted"));
   CgroupDir d = TRY(open("freezer"));
   return set_frozen(d, false);
 }
@@ -184,7 +186,7 @@ Result<Stats> V1Manager::stats() {
   if (has("blkio")) {
     CgroupDir d = TRY(open("blkio"));
     // CFQ's complete set when present, else BFQ's, else the throttle counters (runc's order).
-    std::string prefix = d.has("blkio.io_service_bytes_recursive") ? "blkio."
+    std::string prefix = d.has("blkio.io_service_bytes_recursive")       ? "blkio."
                          : d.has("blkio.bfq.io_service_bytes_recursive") ? "blkio.bfq."
                                                                          : "blkio.throttle.";
     auto get = [&](const std::string& name) {

@@ -174,8 +174,8 @@ Result<> V1Manager::set(const Resources& r) {
         "linux.resources.unified: invalid configuration: cannot use unified on cgroup v1"));
   auto need = [&](const char* controller, const std::string& field) -> Result<CgroupDir> {
     if (!has(controller))
-      return fail(Error::unsupported(field + ": the " + controller +
-                                     " cgroup controller is not mounted"));
+      return fail(
+          Error::unsupported(field + ": the " + controller + " cgroup controller is not mounted"));
     return open(controller);
   };
   if (r.memory) {

@@ -31,9 +31,11 @@ namespace {
 Result<std::string> expect(int fd, char type, const char* what) {
   auto msg = TRY(sys::recv_with_fds(fd, 1 << 20, "sync socket"));
   if (msg.data.empty())
-    return fail(Error::protocol(fmt::format("sync socket: parent went away while waiting for {}", what)));
+    return fail(
+        Error::protocol(fmt::format("sync socket: parent went away while waiting for {}", what)));
   if (msg.data[0] != type)
-    return fail(Error::protocol(fmt::format("sync socket: expected {}, got '{}'", what, msg.data[0])));
+    return fail(
+        Error::protocol(fmt::format("sync socket: expected {}, got '{}'", what, msg.data[0])));
   return msg.data.substr(1);
 }
 
@@ -42,13 +44,15 @@ Result<std::string> receive_bootstrap(InitContext& ctx) {
   for (;;) {
     auto msg = TRY(sys::recv_with_fds(ctx.plan.sync_fd, 1 << 20, "sync socket"));
     if (msg.data.empty())
-      return fail(Error::protocol("sync socket: parent went away while waiting for the bootstrap message"));
+      return fail(
+          Error::protocol("sync socket: parent went away while waiting for the bootstrap message"));
     if (msg.data[0] == kMsgBootstrap) return msg.data.substr(1);
     size_t index = 0;
     auto [end, ec] = std::from_chars(msg.data.data() + 1, msg.data.data() + msg.data.size(), index);
     if (msg.data[0] != kMsgMountTree || msg.fds.size() != 1 || ec != std::errc() ||
         end != msg.data.data() + msg.data.size() || index >= ctx.plan.mounts.size())
-      return fail(Error::protocol(fmt::format("sync socket: expected the bootstrap message, got '{}'", msg.data[0])));
+      return fail(Error::protocol(
+          fmt::format("sync socket: expected the bootstrap message, got '{}'", msg.data[0])));
     ctx.mount_trees[index] = std::move(msg.fds[0]);
   }
 }
@@ -80,7 +84,8 @@ Result<> run_init(InitContext& ctx) {
   ctx.setgroups_denied = boot.setgroups_deny;
   // Into the container's cgroups (cheap for a thread moving itself: cgroups::Entry), then the
   // CPUs their cpuset allows.
-  TRY(cgroups::enter_self(std::vector<int>(plan.cgroup_tasks_fds.begin(), plan.cgroup_tasks_fds.end())));
+  TRY(cgroups::enter_self(
+      std::vector<int>(plan.cgroup_tasks_fds.begin(), plan.cgroup_tasks_fds.end())));
   TRY(set_final_affinity(ctx));
   if (plan.exec_pidfd >= 0 && plan.exec_ns_flags != 0)
     TRY(sys::setns(plan.exec_pidfd, static_cast<int>(plan.exec_ns_flags), "namespaces of init"));
@@ -97,10 +102,12 @@ Result<> run_init(InitContext& ctx) {
   }
   // We entered the container's cgroups first thing, so a cgroup namespace made now has them as
   // its root (runc's nsexec orders it the same way).
-  if (!ctx.is_exec() && (ctx.clone_flags & CLONE_NEWCGROUP) && !(ctx.joined_flags & CLONE_NEWCGROUP))
+  if (!ctx.is_exec() && (ctx.clone_flags & CLONE_NEWCGROUP) &&
+      !(ctx.joined_flags & CLONE_NEWCGROUP))
     TRY(sys::unshare(CLONE_NEWCGROUP));
   // `exec` has joined the container's mount namespace by now: its /proc may be anything.
-  if (boot.oom_score_adj) TRY(write_proc_self("oom_score_adj", std::to_string(*boot.oom_score_adj)));
+  if (boot.oom_score_adj)
+    TRY(write_proc_self("oom_score_adj", std::to_string(*boot.oom_score_adj)));
   if (ctx.is_exec()) {
     ctx.root_fd = TRY(sys::open("/", O_PATH | O_DIRECTORY));
     if (plan.process.terminal) TRY(setup_console(ctx, ctx.root_fd));
@@ -132,7 +139,8 @@ Result<> run_init(InitContext& ctx) {
 Result<> set_final_affinity(const InitContext& ctx) {
   const auto& final_cpus = ctx.plan.prepared.affinity_final;
   if (ctx.is_exec() && final_cpus)
-    return sys::set_affinity(0, *final_cpus, ".process.execCPUAffinity.final " + final_cpus->to_list());
+    return sys::set_affinity(0, *final_cpus,
+                             ".process.execCPUAffinity.final " + final_cpus->to_list());
   auto r = sys::set_affinity(0, sys::all_cpus(), "every CPU");
   if (!r.has_value()) HULL_LOG_DEBUG("cannot reset CPU affinity: {}", r.error().message());
   return {};
@@ -141,7 +149,8 @@ Result<> set_final_affinity(const InitContext& ctx) {
 void init_main(InitContext& ctx) {
   ctx.report_fd = ctx.plan.sync_fd;
   auto r = run_init(ctx);
-  base::Error e = r.has_value() ? Error::protocol("init returned without exec") : std::move(r).error();
+  base::Error e =
+      r.has_value() ? Error::protocol("init returned without exec") : std::move(r).error();
   (void)sys::write_all(ctx.report_fd, std::string(1, kMsgError) + base::wire::encode(e.record()),
                        "report");
   ::_exit(1);

@@ -21,7 +21,8 @@ base::Result<InitPlan> read_plan(std::string_view arg) {
   int fd = -1;
   auto [end, ec] = std::from_chars(arg.data(), arg.data() + arg.size(), fd);
   if (ec != std::errc() || end != arg.data() + arg.size() || fd < 3)
-    return base::fail(base::Error::invalid(fmt::format("hull-init: bad plan descriptor \"{}\"", arg)));
+    return base::fail(
+        base::Error::invalid(fmt::format("hull-init: bad plan descriptor \"{}\"", arg)));
   sys::UniqueFd plan_fd(fd);
   std::string bytes = TRY(sys::pread_all(plan_fd, "init plan"));
   return base::wire::decode<InitPlan>(bytes);
@@ -51,7 +52,8 @@ int main(int argc, char** argv) {
   // every disposition at its default, as runc gives it.
   sys::reset_ignored_signals();
   // Executed from a descriptor, the process would show as its number in ps.
-  (void)sys::prctl(PR_SET_NAME, reinterpret_cast<unsigned long>(container::kInitProgramName), "PR_SET_NAME");
+  (void)sys::prctl(PR_SET_NAME, reinterpret_cast<unsigned long>(container::kInitProgramName),
+                   "PR_SET_NAME");
   container::InitContext ctx;
   ctx.plan = std::move(*plan);
   container::init_main(ctx);

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/wire.h"
 #include "container/cgroups/mountinfo.h"
 #include "container/config.h"
 #include "container/mount_options.h"
@@ -22,7 +23,6 @@
 #include "container/security/seccomp.h"
 #include "sys/affinity.h"
 #include "sys/security.h"
-#include "base/wire.h"
 
 namespace hull::container {
 
@@ -40,7 +40,8 @@ struct PreparedProcess {
   // execCPUAffinity (exec only): the parent runs on `initial` from before the clone until the
   // child joins the cgroup, then gives the child `final` (else every CPU its cpuset allows).
   std::optional<sys::CpuMask> affinity_initial, affinity_final;
-  HULL_WIRE_FIELDS(rlimits, caps, last_cap, seccomp, personality, scheduler, io_priority, sysctls, lsm_attr, lsm_label, affinity_initial, affinity_final)
+  HULL_WIRE_FIELDS(rlimits, caps, last_cap, seccomp, personality, scheduler, io_priority, sysctls,
+                   lsm_attr, lsm_label, affinity_initial, affinity_final)
 };
 
 // process.* as init applies it.
@@ -55,7 +56,8 @@ struct InitProcess {
   std::optional<std::pair<uint32_t, uint32_t>> console_size;  // height, width
   bool no_new_privileges = false;
   std::optional<int32_t> oom_score_adj;
-  HULL_WIRE_FIELDS(args, env, cwd, uid, gid, additional_gids, umask, terminal, console_size, no_new_privileges, oom_score_adj)
+  HULL_WIRE_FIELDS(args, env, cwd, uid, gid, additional_gids, umask, terminal, console_size,
+                   no_new_privileges, oom_score_adj)
 };
 
 // One entry of config.mounts, its options parsed.
@@ -75,14 +77,14 @@ enum class InitRole : uint8_t {
 struct InitPlan {
   InitRole role = InitRole::Create;
   std::string id;
-  std::string rootfs;            // absolute host path
-  uint64_t parent_joined = 0;    // CLONE_NEW* joined by the launcher before init's clone
+  std::string rootfs;          // absolute host path
+  uint64_t parent_joined = 0;  // CLONE_NEW* joined by the launcher before init's clone
   bool no_pivot = false;
   bool no_new_keyring = false;
-  int32_t preserve_fds = 0;      // fds 3 .. 3+N-1 pass into the container
+  int32_t preserve_fds = 0;  // fds 3 .. 3+N-1 pass into the container
   std::vector<InitMount> mounts;
-  std::vector<Device> devices;   // linux.devices
-  bool dev_is_mounted = false;   // a mount on /dev: the default devices and links go in it
+  std::vector<Device> devices;  // linux.devices
+  bool dev_is_mounted = false;  // a mount on /dev: the default devices and links go in it
   std::string hostname, domainname;
   std::string rootfs_propagation;
   bool readonly_root = false;
@@ -93,17 +95,22 @@ struct InitPlan {
   InitProcess process;
   PreparedProcess prepared;
   // Descriptors in init's table (-1: none).
-  int32_t sync_fd = -1;            // SOCK_SEQPACKET to the parent (container/init/init.h)
-  int32_t exec_listener_fd = -1;   // Create: accepts `start` on exec.sock
-  int32_t console_fd = -1;         // a connected --console-socket
-  int32_t exec_pidfd = -1;         // Exec: the container's init, to setns through
-  uint64_t exec_ns_flags = 0;      // Exec: the namespaces to join through exec_pidfd
+  int32_t sync_fd = -1;                   // SOCK_SEQPACKET to the parent (container/init/init.h)
+  int32_t exec_listener_fd = -1;          // Create: accepts `start` on exec.sock
+  int32_t console_fd = -1;                // a connected --console-socket
+  int32_t exec_pidfd = -1;                // Exec: the container's init, to setns through
+  uint64_t exec_ns_flags = 0;             // Exec: the namespaces to join through exec_pidfd
   std::vector<int32_t> cgroup_tasks_fds;  // v1 `tasks` files to enter first (cgroups::Entry)
   // Where init's own log lines go: hull's --log file (or stderr), as hull writes them.
   int32_t log_fd = 2;
   bool log_json = false;
   bool log_debug = false;
-  HULL_WIRE_FIELDS(role, id, rootfs, parent_joined, no_pivot, no_new_keyring, preserve_fds, mounts, devices, dev_is_mounted, hostname, domainname, rootfs_propagation, readonly_root, masked_paths, readonly_paths, cgroup_paths, cgroup_layout, create_container_hooks, start_container_hooks, process, prepared, sync_fd, exec_listener_fd, console_fd, exec_pidfd, exec_ns_flags, cgroup_tasks_fds, log_fd, log_json, log_debug)
+  HULL_WIRE_FIELDS(role, id, rootfs, parent_joined, no_pivot, no_new_keyring, preserve_fds, mounts,
+                   devices, dev_is_mounted, hostname, domainname, rootfs_propagation, readonly_root,
+                   masked_paths, readonly_paths, cgroup_paths, cgroup_layout,
+                   create_container_hooks, start_container_hooks, process, prepared, sync_fd,
+                   exec_listener_fd, console_fd, exec_pidfd, exec_ns_flags, cgroup_tasks_fds,
+                   log_fd, log_json, log_debug)
 };
 
 }  // namespace hull::container

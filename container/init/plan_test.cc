@@ -17,7 +17,8 @@ namespace {
 static_assert(sizeof(InitPlan) == 1056, "InitPlan changed: update its fields() and this test");
 static_assert(sizeof(InitProcess) == 152, "InitProcess changed: update its fields() and this test");
 static_assert(sizeof(InitMount) == 176, "InitMount changed: update its fields() and this test");
-static_assert(sizeof(PreparedProcess) == 368, "PreparedProcess changed: update its fields() and this test");
+static_assert(sizeof(PreparedProcess) == 368,
+              "PreparedProcess changed: update its fields() and this test");
 
 InitPlan everything() {
   InitPlan p;
@@ -120,7 +121,8 @@ TEST(InitPlanTest, EveryFieldSurvivesTheWire) {
 TEST(InitPlanTest, EveryTruncationIsRefused) {
   std::string bytes = base::wire::encode(everything());
   for (size_t n = 0; n < bytes.size(); n += 7)
-    EXPECT_FALSE(base::wire::decode<InitPlan>(std::string_view(bytes).substr(0, n)).has_value()) << n;
+    EXPECT_FALSE(base::wire::decode<InitPlan>(std::string_view(bytes).substr(0, n)).has_value())
+        << n;
 }
 
 }  // namespace

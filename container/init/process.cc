@@ -1,12 +1,12 @@
 // The last stretch of init (and of `hull exec`'s child): the process's cwd, environment,
 // limits, credentials and capabilities, seccomp, stdio and fds, then execve.
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <linux/magic.h>
 
 #include "container/hooks.h"
 #include "container/init/init.h"
@@ -38,7 +38,8 @@ constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/
 
 bool has_env(const std::vector<std::string>& env, std::string_view name) {
   for (const auto& e : env)
-    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=') return true;
+    if (e.size() > name.size() && e.compare(0, name.size(), name) == 0 && e[name.size()] == '=')
+      return true;
   return false;
 }
 
@@ -186,7 +187,8 @@ Result<> setup_process_and_exec(InitContext& ctx) {
     if (msg.data.empty() || msg.data[0] != kMsgStart)
       return fail(Error::protocol("exec socket: expected a start request"));
     if (!plan.start_container_hooks.empty())
-      TRY(run_hooks("startContainer", plan.start_container_hooks, std::string_view(msg.data).substr(1)));
+      TRY(run_hooks("startContainer", plan.start_container_hooks,
+                    std::string_view(msg.data).substr(1)));
     (void)conn.release();  // CLOEXEC: its closing at exec tells `start` the exec happened
   }
   // Once more, in case anything opened since was inheritable. Under the filter it may be refused

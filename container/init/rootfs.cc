@@ -14,10 +14,10 @@
 #include "container/mount_options.h"
 #include "container/mount_table.h"
 #include "container/rootfs_path.h"
-#include "sys/security.h"
 #include "sys/file.h"
 #include "sys/mount.h"
 #include "sys/ns.h"
+#include "sys/security.h"
 #include "sys/socket.h"
 #include "sys/tty.h"
 
@@ -111,13 +111,15 @@ Result<> mount_cgroups(InitContext& ctx, FdRef root, const InitMount& m, const M
   UniqueFd dir_rw = TRY(sys::openat(dir, ".", O_RDONLY | O_DIRECTORY));
   // One mount per hierarchy: group controllers by mount point.
   std::map<std::string, std::vector<std::string>> hierarchies;
-  for (const auto& [controller, mountpoint] : layout.v1) hierarchies[mountpoint].push_back(controller);
+  for (const auto& [controller, mountpoint] : layout.v1)
+    hierarchies[mountpoint].push_back(controller);
   for (const auto& [mountpoint, controllers] : hierarchies) {
     std::string name = mountpoint.substr(mountpoint.rfind('/') + 1);
     TRY(sys::mkdirat(dir_rw, name, 0755));
     UniqueFd sub = TRY(sys::openat(dir_rw, name, O_PATH | O_NOFOLLOW | O_DIRECTORY));
     if (own_ns) {
-      UniqueFd mnt = TRY(sys::fs_mount("cgroup", "cgroup", controllers, o.attr_set, what + "/" + name));
+      UniqueFd mnt =
+          TRY(sys::fs_mount("cgroup", "cgroup", controllers, o.attr_set, what + "/" + name));
       TRY(sys::move_mount(mnt, sub, what + "/" + name));
     } else {
       TRY(bind_own(controllers.front(), mountpoint, sub));
@@ -161,7 +163,7 @@ struct DefaultDevice {
   unsigned major, minor;
 };
 constexpr DefaultDevice kDefaultDevices[] = {
-    {"/dev/null", 1, 3}, {"/dev/zero", 1, 5},   {"/dev/full", 1, 7},
+    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
     {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
 };
 
@@ -170,10 +172,14 @@ constexpr DefaultDevice kDefaultDevices[] = {
 Result<> create_device(InitContext& ctx, FdRef root, const Device& d) {
   std::string what = "device " + d.path;
   mode_t type;
-  if (d.type == "c" || d.type == "u") type = S_IFCHR;
-  else if (d.type == "b") type = S_IFBLK;
-  else if (d.type == "p") type = S_IFIFO;
-  else return fail(Error::invalid(fmt::format("{}: unknown device type \"{}\"", what, d.type)));
+  if (d.type == "c" || d.type == "u")
+    type = S_IFCHR;
+  else if (d.type == "b")
+    type = S_IFBLK;
+  else if (d.type == "p")
+    type = S_IFIFO;
+  else
+    return fail(Error::invalid(fmt::format("{}: unknown device type \"{}\"", what, d.type)));
   if (d.path.rfind("/dev/", 0) != 0 || d.path.find("..") != std::string::npos)
     return fail(Error::invalid(fmt::format("{}: devices must be under /dev", what)));
   size_t slash = d.path.rfind('/');
@@ -216,9 +222,11 @@ Result<> setup_dev(InitContext& ctx, FdRef root) {
     }
     UniqueFd dev = TRY(open_in_root(root, "/dev"));
     UniqueFd dev_rw = TRY(sys::openat(dev, ".", O_RDONLY | O_DIRECTORY));
-    const std::pair<const char*, const char*> links[] = {
-        {"/proc/self/fd", "fd"}, {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
-        {"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"}};
+    const std::pair<const char*, const char*> links[] = {{"/proc/self/fd", "fd"},
+                                                         {"/proc/self/fd/0", "stdin"},
+                                                         {"/proc/self/fd/1", "stdout"},
+                                                         {"/proc/self/fd/2", "stderr"},
+                                                         {"pts/ptmx", "ptmx"}};
     for (const auto& [target, name] : links) {
       auto r = sys::symlinkat(target, dev_rw, name);
       if (!r.has_value() && r.error().errno_code() != EEXIST) return fail(std::move(r).error());
@@ -238,7 +246,8 @@ Result<> setup_console(InitContext& ctx, FdRef root) {
   UniqueFd ptmx = TRY(sys::open(sys::fd_path(ptmx_path), O_RDWR | O_NOCTTY));
   sys::PtyPair pty = TRY(sys::open_pty_peer(std::move(ptmx)));
   const InitProcess& p = ctx.plan.process;
-  if (p.console_size) TRY(sys::set_window_size(pty.master, p.console_size->first, p.console_size->second));
+  if (p.console_size)
+    TRY(sys::set_window_size(pty.master, p.console_size->first, p.console_size->second));
   if (!ctx.is_exec()) {
     UniqueFd console = TRY(ensure_in_root(root, "/dev/console", PathKind::File));
     UniqueFd tree = TRY(sys::open_tree_clone(pty.slave, "", false, "console"));
@@ -329,7 +338,8 @@ Result<> mask_paths(const std::vector<std::string>& paths, FdRef root) {
       null = TRY(open_in_root(root, "/dev/null"));
       struct stat ns = TRY(sys::fstat(null, "/dev/null"));
       if (!S_ISCHR(ns.st_mode) || major(ns.st_rdev) != 1 || minor(ns.st_rdev) != 3)
-        return fail(Error::invalid("masking paths: /dev/null in the container is not the null device (char 1:3)"));
+        return fail(Error::invalid(
+            "masking paths: /dev/null in the container is not the null device (char 1:3)"));
     }
     UniqueFd tree = TRY(sys::open_tree_clone(null, "", false, "/dev/null"));
     TRY(sys::move_mount(tree, *target, "mask " + p));

@@ -6,6 +6,8 @@
 // its JSON key, in document order (which is also the order errors are found in):
 //
 //   template <>
+// The tables keep one member per line (clang-format would pack them in columns).
+// clang-format off
 //   constexpr auto kJsonFields<Root> = std::tuple{
 //       field("path", &Root::path, kNonEmpty),
 //       field("readonly", &Root::readonly),
@@ -112,6 +114,7 @@ class JsonObject {
   json::Value m_obj;  // an object
   std::string m_path;
 };
+// clang-format on
 
 // --- tables ---
 

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "base/result.h"
-#include "container/config.h"
 #include "base/wire.h"
+#include "container/config.h"
 
 namespace hull::container::security {
 

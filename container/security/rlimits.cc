@@ -76,8 +76,9 @@ Result<> apply_rlimits(std::span<const PreparedRlimit> limits, pid_t pid) {
     lim.rlim_max = l.hard;
     auto r = sys::prlimit(pid, l.resource, lim);
     if (!r.has_value())
-      return fail(Error::from_errno(r.error().errno_code(), "setrlimit",
-                                    fmt::format("{} (soft {}, hard {})", rlimit_name(l.resource), l.soft, l.hard)));
+      return fail(Error::from_errno(
+          r.error().errno_code(), "setrlimit",
+          fmt::format("{} (soft {}, hard {})", rlimit_name(l.resource), l.soft, l.hard)));
   }
   return {};
 }

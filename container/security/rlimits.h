@@ -6,15 +6,15 @@
 #include <sys/types.h>
 
 #include <optional>
-#include <string>
-#include <tuple>
 #include <span>
+#include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "base/result.h"
-#include "container/config.h"
 #include "base/wire.h"
+#include "container/config.h"
 
 namespace hull::container::security {
 

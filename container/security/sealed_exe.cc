@@ -58,8 +58,8 @@ Result<sys::UniqueFd> sealed_memfd(const char* name, std::span<const unsigned ch
   if (!copy_from_file(mem, bytes)) {
     mem = TRY(create_memfd(name));  // a fresh one: the copy may have stopped half-way
     // SAFETY: the bytes are written as chars.
-    TRY(sys::write_all(mem, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                       name));
+    TRY(sys::write_all(
+        mem, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), name));
   }
   TRY(sys::add_seals(mem, kSeals));
   return mem;

@@ -43,10 +43,12 @@ const unsigned char kLinkedIn[] = "#!/bin/sh\necho linked into the test binary\n
 TEST(SealedMemfdTest, LinkedInBytesAreCopiedFromTheirFile) {
   // Copied by the kernel from the test binary's file (sys/image.h), not written from memory: the
   // content must be the same either way.
-  auto fd = sealed_memfd("hull-test", std::span<const unsigned char>(kLinkedIn, sizeof kLinkedIn - 1));
+  auto fd =
+      sealed_memfd("hull-test", std::span<const unsigned char>(kLinkedIn, sizeof kLinkedIn - 1));
   ASSERT_THAT(fd, IsOk());
   EXPECT_TRUE(is_sealed_memfd(fd->get()));
-  EXPECT_EQ(MUST(sys::pread_all(*fd, "memfd")), std::string(reinterpret_cast<const char*>(kLinkedIn)));
+  EXPECT_EQ(MUST(sys::pread_all(*fd, "memfd")),
+            std::string(reinterpret_cast<const char*>(kLinkedIn)));
 }
 
 TEST(SealedMemfdTest, NothingCanWriteThroughItNorThroughProc) {

@@ -68,20 +68,22 @@ std::optional<unsigned int> to_flag(std::string_view flag) {
 }
 
 constexpr std::string_view kActions[] = {
-    "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP"};
-constexpr std::string_view kOperators[] = {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
-                                           "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE"};
-constexpr std::string_view kFlags[] = {
-    "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-    "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
+    "SCMP_ACT_ALLOW",        "SCMP_ACT_ERRNO",       "SCMP_ACT_KILL",
+    "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+    "SCMP_ACT_NOTIFY",       "SCMP_ACT_TRACE",       "SCMP_ACT_TRAP"};
+constexpr std::string_view kOperators[] = {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+                                           "SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ",
+                                           "SCMP_CMP_NE"};
+constexpr std::string_view kFlags[] = {"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
+                                       "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+                                       "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
 // The spec's architecture names; those libseccomp does not know are left out of the features.
 constexpr std::string_view kArchs[] = {
-    "SCMP_ARCH_X86", "SCMP_ARCH_X86_64", "SCMP_ARCH_X32", "SCMP_ARCH_ARM", "SCMP_ARCH_AARCH64",
-    "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",
-    "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",
-    "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X", "SCMP_ARCH_PARISC",
-    "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64", "SCMP_ARCH_LOONGARCH64"};
+    "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64",   "SCMP_ARCH_X32",         "SCMP_ARCH_ARM",
+    "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS",     "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32",
+    "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",
+    "SCMP_ARCH_PPC64",   "SCMP_ARCH_PPC64LE",  "SCMP_ARCH_S390",        "SCMP_ARCH_S390X",
+    "SCMP_ARCH_PARISC",  "SCMP_ARCH_PARISC64", "SCMP_ARCH_RISCV64",     "SCMP_ARCH_LOONGARCH64"};
 
 // "SCMP_ARCH_X86_64" → libseccomp's token; 0 when unknown.
 uint32_t to_arch(std::string_view name) {
@@ -223,7 +225,8 @@ SeccompFeatures seccomp_features() {
     f.known_flags.emplace_back(flag);
     // WAIT_KILLABLE_RECV is only valid together with a listener.
     auto bit = to_flag(flag);
-    if (bit && *bit == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV) *bit |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+    if (bit && *bit == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
+      *bit |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
     if (bit && sys::seccomp_filter_flag_supported(*bit)) f.supported_flags.emplace_back(flag);
   }
   return f;
@@ -283,8 +286,9 @@ Result<SeccompProgram> compile_seccomp(const Seccomp& cfg) {
   if (wants_enosys_stub(default_action)) {
     std::vector<struct sock_filter> stub = enosys_stub(profile_limits(cfg, arches));
     if (stub.size() + program.filter.size() > BPF_MAXINSNS)
-      return fail(Error::invalid(fmt::format("{}: the filter has {} BPF instructions, more than the kernel's {}",
-                                             kPath, stub.size() + program.filter.size(), BPF_MAXINSNS)));
+      return fail(Error::invalid(
+          fmt::format("{}: the filter has {} BPF instructions, more than the kernel's {}", kPath,
+                      stub.size() + program.filter.size(), BPF_MAXINSNS)));
     program.filter.insert(program.filter.begin(), stub.begin(), stub.end());
   }
   return program;

@@ -25,9 +25,9 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/wire.h"
 #include "container/config.h"
 #include "sys/unique_fd.h"
-#include "base/wire.h"
 
 namespace hull::container::security {
 

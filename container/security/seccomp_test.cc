@@ -119,7 +119,7 @@ TEST(SeccompTest, SyscallsBeyondTheProfileGetEnosys) {
   ASSERT_THAT(prog, IsOk());
   static_assert(SYS_statx > SYS_exit_group && SYS_getppid < SYS_exit_group);
   int status = run_filtered(*prog, [](int) {
-    if (raw(SYS_getppid) != -EPERM) return 1;  // in the profile's range: the default action
+    if (raw(SYS_getppid) != -EPERM) return 1;     // in the profile's range: the default action
     if (raw(SYS_statx, -1) != -ENOSYS) return 2;  // beyond it: as if the kernel lacked it
     if (raw(SYS_getpid) <= 0) return 3;
     return 0;

@@ -13,8 +13,8 @@ namespace hull::container::security {
 namespace {
 
 using base::testing::IsOk;
-using testing_support::run_in_child;
 using ::testing::HasSubstr;
+using testing_support::run_in_child;
 
 std::string status_field(const std::string& status, const std::string& name) {
   size_t at = status.find("\n" + name + ":\t");

@@ -14,20 +14,13 @@ namespace {
 criu_cg_mode to_proto(CgroupMode mode) {
   switch (mode) {
     case CgroupMode::Unset:  // never sent; callers check first
-    case CgroupMode::Default:
-      return DEFAULT;
-    case CgroupMode::Ignore:
-      return IGNORE;
-    case CgroupMode::None:
-      return CG_NONE;
-    case CgroupMode::Props:
-      return PROPS;
-    case CgroupMode::Soft:
-      return SOFT;
-    case CgroupMode::Full:
-      return FULL;
-    case CgroupMode::Strict:
-      return STRICT;
+    case CgroupMode::Default: return DEFAULT;
+    case CgroupMode::Ignore: return IGNORE;
+    case CgroupMode::None: return CG_NONE;
+    case CgroupMode::Props: return PROPS;
+    case CgroupMode::Soft: return SOFT;
+    case CgroupMode::Full: return FULL;
+    case CgroupMode::Strict: return STRICT;
   }
   return DEFAULT;
 }

@@ -1,9 +1,8 @@
 // The library API (//container) on a container the hull binary made: notify_oom fires on a real
 // OOM kill, stats() reads the live cgroup, update() is seen by a later load().
-#include <poll.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 
 #include "base/testing/matchers.h"
 #include "container/container.h"

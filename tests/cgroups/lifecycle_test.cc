@@ -1,11 +1,11 @@
 // pause/resume, events --stats, update and delete on real containers.
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <simdjson.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "tests/harness/harness.h"
 
@@ -82,9 +82,9 @@ TEST(LifecycleTest, InitAndExecAreInEveryHierarchy) {
     while (pos < text.size()) {
       size_t end = text.find('\n', pos);
       std::string line = text.substr(pos, end - pos);
-      EXPECT_TRUE(line.size() > c.id().size() &&
-                  line.compare(line.size() - c.id().size() - 6, std::string::npos,
-                               "/hull/" + c.id()) == 0)
+      EXPECT_TRUE(
+          line.size() > c.id().size() &&
+          line.compare(line.size() - c.id().size() - 6, std::string::npos, "/hull/" + c.id()) == 0)
           << line;
       pos = end + 1;
     }
@@ -93,8 +93,9 @@ TEST(LifecycleTest, InitAndExecAreInEveryHierarchy) {
 
 TEST(LifecycleTest, EventsStatsNumbersMatchTheWorkload) {
   Bundle b({"sleep", "1000"});
-  b.edit("c['linux']['resources']['memory'] = {'limit': 67108864}\n"
-         "c['linux']['resources']['pids'] = {'limit': 100}");
+  b.edit(
+      "c['linux']['resources']['memory'] = {'limit': 67108864}\n"
+      "c['linux']['resources']['pids'] = {'limit': 100}");
   Hull hull;
   Running c(hull, b, unique_id("cg-stats"));
   ASSERT_TRUE(c.ok()) << c.run().err;
@@ -140,9 +141,10 @@ TEST(LifecycleTest, EventsStatsNumbersMatchTheWorkload) {
 
 TEST(LifecycleTest, UpdateChangesLiveLimitsAndKeepsWhatItDoesNotName) {
   Bundle b({"sleep", "1000"});
-  b.edit("c['linux']['resources']['memory'] = {'limit': 67108864}\n"
-         "c['linux']['resources']['pids'] = {'limit': 50}\n"
-         "c['linux']['resources']['cpu'] = {'shares': 512}");
+  b.edit(
+      "c['linux']['resources']['memory'] = {'limit': 67108864}\n"
+      "c['linux']['resources']['pids'] = {'limit': 50}\n"
+      "c['linux']['resources']['cpu'] = {'shares': 512}");
   Hull hull;
   Running c(hull, b, unique_id("cg-update"));
   ASSERT_TRUE(c.ok()) << c.run().err;
@@ -166,10 +168,11 @@ TEST(LifecycleTest, UpdateChangesLiveLimitsAndKeepsWhatItDoesNotName) {
   EXPECT_THAT(state, HasSubstr(R"("pids":{"limit":77})"));
 
   // Docker sends every field, zero meaning "unchanged".
-  const std::string docker = R"({"memory":{"limit":0,"reservation":0,"swap":0,"kernel":0,"kernelTCP":0},)"
-                             R"("cpu":{"shares":0,"quota":0,"period":0,"realtimeRuntime":0,)"
-                             R"("realtimePeriod":0,"cpus":"","mems":""},"blockIO":{"weight":0},)"
-                             R"("pids":{"limit":99}})";
+  const std::string docker =
+      R"({"memory":{"limit":0,"reservation":0,"swap":0,"kernel":0,"kernelTCP":0},)"
+      R"("cpu":{"shares":0,"quota":0,"period":0,"realtimeRuntime":0,)"
+      R"("realtimePeriod":0,"cpus":"","mems":""},"blockIO":{"weight":0},)"
+      R"("pids":{"limit":99}})";
   RunResult d = hull({"update", "--resources", "-", c.id()}, std::chrono::seconds(30), docker);
   ASSERT_EQ(d.exit_code, 0) << d.err;
   EXPECT_EQ(pids_max(), "99");

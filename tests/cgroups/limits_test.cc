@@ -1,10 +1,9 @@
 // Cgroup limits on real containers: seen from inside (cgroup namespace) and enforced.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/harness/harness.h"
 
@@ -37,8 +36,9 @@ TEST(LimitsTest, MemoryLimitIsSeenInsideAndAnOomKillIsReportedByEvents) {
   Background events({hull_binary(), "--root", hull.root(), "events", "--interval", "100ms", c.id()},
                     out);
   // The first stats line proves the OOM notifier is registered (it is set up before the loop).
-  ASSERT_TRUE(wait_for([&] { return read_text(out).find(R"("type":"stats")") != std::string::npos; }))
-      << read_text(out);
+  ASSERT_TRUE(wait_for([&] {
+    return read_text(out).find(R"("type":"stats")") != std::string::npos;
+  })) << read_text(out);
   EXPECT_THAT(read_text(out), Not(HasSubstr(R"("type":"oom")")));
   // tail keeps a line in memory, and /dev/zero has no newline: it grows past the limit.
   RunResult hog = hull({"exec", c.id(), "sh", "-c", "head -c 200m /dev/zero | tail"});
@@ -92,7 +92,8 @@ TEST(LimitsTest, CpuQuotaThrottlesABusyLoop) {
 
 TEST(LimitsTest, CpusetRestrictsTheCpus) {
   if (sysconf(_SC_NPROCESSORS_ONLN) < 2) GTEST_SKIP() << "needs two cpus";
-  Bundle b({"sh", "-c", "cat /sys/fs/cgroup/cpuset/cpuset.cpus; grep Cpus_allowed_list /proc/self/status"});
+  Bundle b({"sh", "-c",
+            "cat /sys/fs/cgroup/cpuset/cpuset.cpus; grep Cpus_allowed_list /proc/self/status"});
   b.edit("c['linux']['resources']['cpu'] = {'cpus': '1'}");
   RunResult r = run_once(b, "cg-cpuset");
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -109,7 +110,8 @@ RunResult write_kmsg(const std::string& rules) {
 }
 
 TEST(LimitsTest, DeviceRulesAllowAndDenyInOrder) {
-  RunResult allowed = write_kmsg("[{'allow': True, 'type': 'c', 'major': 1, 'minor': 11, 'access': 'w'}]");
+  RunResult allowed =
+      write_kmsg("[{'allow': True, 'type': 'c', 'major': 1, 'minor': 11, 'access': 'w'}]");
   EXPECT_EQ(allowed.exit_code, 0) << allowed.err;
   EXPECT_EQ(allowed.out, "wrote\n");
   RunResult denied = write_kmsg(

@@ -205,7 +205,9 @@ TEST_F(CheckpointTest, CheckpointDeleteRestoreUnderTheSameId) {
   // takes seconds to restore).
   long next = wait_count_above(count_file(), 0);
   auto steps = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::steady_clock::now() - restored_at).count() / 50;
+                   std::chrono::steady_clock::now() - restored_at)
+                   .count() /
+               50;
   EXPECT_GT(next, 0);
   EXPECT_LE(next, before + 2 + steps);
   EXPECT_THAT(hull({"state", cid}).out, HasSubstr("\"status\": \"running\""));

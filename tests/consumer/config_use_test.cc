@@ -27,8 +27,8 @@ TEST(ConsumerConfig, DefaultSpecParsesWithRuncDefaults) {
   EXPECT_EQ(cfg->process->cwd, "/");
   EXPECT_EQ(cfg->process->user.uid, 0u);
   ASSERT_TRUE(cfg->linux.has_value());
-  for (auto ns : {NamespaceType::Pid, NamespaceType::Mount, NamespaceType::Ipc,
-                  NamespaceType::Uts, NamespaceType::Network}) {
+  for (auto ns : {NamespaceType::Pid, NamespaceType::Mount, NamespaceType::Ipc, NamespaceType::Uts,
+                  NamespaceType::Network}) {
     EXPECT_TRUE(cfg->has_namespace(ns)) << hull::container::namespace_type_name(ns);
   }
   EXPECT_FALSE(cfg->has_namespace(NamespaceType::User));

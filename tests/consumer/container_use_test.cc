@@ -1,10 +1,9 @@
 // hull's Container library from another workspace: a real container created, started, waited for
 // and deleted through //container, so the init program hull carries inside itself is built and
 // run from here too. Needs root (tag no-sandbox); a non-root run skips.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -25,7 +24,8 @@ TEST(ConsumerContainer, RunsABusyboxContainer) {
   ASSERT_NE(::mkdtemp(tmpl), nullptr);
   fs::path dir = tmpl;
   fs::create_directories(dir / "bundle/rootfs/bin");
-  for (const char* d : {"proc", "sys", "dev", "tmp"}) fs::create_directories(dir / "bundle/rootfs" / d);
+  for (const char* d : {"proc", "sys", "dev", "tmp"})
+    fs::create_directories(dir / "bundle/rootfs" / d);
   fs::copy_file("/bin/busybox", dir / "bundle/rootfs/bin/busybox");
   // The default spec, with a process that says where it runs and exits 3.
   std::string spec = hull::container::default_spec_json(false);

@@ -1,5 +1,6 @@
 #include "tests/harness/bundle.h"
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -10,8 +11,6 @@
 #include <cstring>
 #include <filesystem>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "tests/harness/files.h"
 #include "tests/harness/host.h"

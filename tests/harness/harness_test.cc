@@ -1,6 +1,8 @@
 #include "tests/harness/harness.h"
 
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -9,9 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/harness/unix_socket.h"
 
@@ -94,7 +93,7 @@ TEST(SnapshotTest, SeesTheHost) {
   EXPECT_TRUE(before.empty());
   // v1/hybrid hosts have one hierarchy per controller; pure v2 hosts have one at the top.
   std::string top = std::filesystem::is_directory("/sys/fs/cgroup/pids") ? "/sys/fs/cgroup/pids"
-                                                                           : "/sys/fs/cgroup";
+                                                                         : "/sys/fs/cgroup";
   std::string dir = top + "/" + name;
   ASSERT_EQ(::mkdir(dir.c_str(), 0755), 0);
   EXPECT_EQ(cgroup_dirs(name), std::set<std::string>{dir});

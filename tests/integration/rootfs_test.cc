@@ -7,14 +7,13 @@
 // namespace ("rc=1", no "caller-root-intact"); a container mount never reached the host (/ was
 // forced to rslave, and the slave step after pivot_root hit the new root); a read-only /dev failed
 // with "mkdir pts: Read-only file system".
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/harness/harness.h"
 

@@ -1,5 +1,7 @@
 // `hull run` end to end: real containers from a busybox bundle, each test checking what the
 // container saw and that the host is left clean afterwards.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,9 +10,6 @@
 #include <map>
 #include <regex>
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/harness/harness.h"
 
@@ -99,9 +98,10 @@ TEST_F(RunTest, ReadOnlyRootWithWritableTmpfs) {
   Bundle b({"sh", "-c",
             "if touch /rootfile 2>/dev/null; then echo root-writable; else echo root-ro; fi; "
             "touch /tmp/f && echo tmp-ok"});
-  b.edit("c['root']['readonly'] = True\n"
-         "c['mounts'].append({'destination': '/tmp', 'type': 'tmpfs', 'source': 'tmpfs', "
-         "'options': ['nosuid', 'nodev']})");
+  b.edit(
+      "c['root']['readonly'] = True\n"
+      "c['mounts'].append({'destination': '/tmp', 'type': 'tmpfs', 'source': 'tmpfs', "
+      "'options': ['nosuid', 'nodev']})");
   RunResult r = run(b);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "root-ro\ntmp-ok\n");
@@ -327,8 +327,9 @@ TEST_F(RunTest, MaskedPaths) {
 
 TEST_F(RunTest, ReadonlyPaths) {
   // kernel.hostname is per UTS namespace: a write, if it got through, would not touch the host.
-  RunResult r = sh("echo changed > /proc/sys/kernel/hostname && echo wrote; hostname; "
-                   "grep ' /proc/sys ' /proc/self/mountinfo | cut -d' ' -f6");
+  RunResult r =
+      sh("echo changed > /proc/sys/kernel/hostname && echo wrote; hostname; "
+         "grep ' /proc/sys ' /proc/self/mountinfo | cut -d' ' -f6");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("Read-only file system"));
   EXPECT_THAT(r.out, ::testing::StartsWith("hull\nro"));
@@ -339,11 +340,10 @@ TEST_F(RunTest, SpecWritesParseableConfigAndRefusesToOverwrite) {
   RunResult r = run_command({hull_binary(), "spec", "--bundle", dir.path()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string path = dir.path() + "/config.json";
-  RunResult parsed =
-      run_command({"/usr/bin/python3", "-c",
-                   "import json, sys; c = json.load(open(sys.argv[1])); "
-                   "print(c['ociVersion'], c['process']['args'], c['root']['path'])",
-                   path});
+  RunResult parsed = run_command({"/usr/bin/python3", "-c",
+                                  "import json, sys; c = json.load(open(sys.argv[1])); "
+                                  "print(c['ociVersion'], c['process']['args'], c['root']['path'])",
+                                  path});
   EXPECT_EQ(parsed.exit_code, 0) << parsed.err;
   EXPECT_EQ(parsed.out, "1.0.2-dev ['sh'] rootfs\n");
   std::string before = read_text(path);
@@ -386,11 +386,11 @@ TEST_F(RunTest, JsonLogEndsWithTheError) {
   m_dirs.push_back(b.dir());
   RunResult r = m_hull({"--log", log, "--log-format", "json", "run", "--bundle", b.dir(), id});
   EXPECT_EQ(r.exit_code, 1);
-  RunResult last = run_command(
-      {"/usr/bin/python3", "-c",
-       "import json, sys; d = json.loads(open(sys.argv[1]).read().splitlines()[-1]); "
-       "print(sorted(d)); print(d['level']); print(d['msg'])",
-       log});
+  RunResult last =
+      run_command({"/usr/bin/python3", "-c",
+                   "import json, sys; d = json.loads(open(sys.argv[1]).read().splitlines()[-1]); "
+                   "print(sorted(d)); print(d['level']); print(d['msg'])",
+                   log});
   ASSERT_EQ(last.exit_code, 0) << last.err << read_text(log);
   EXPECT_THAT(last.out, ::testing::StartsWith("['level', 'msg', 'time']\nerror\n"));
   EXPECT_THAT(last.out, HasSubstr("no-such-rootfs"));

@@ -8,6 +8,9 @@
 // watchdog for a deadlock. Checked to fail: with create chdir'ing into the bundle, the state
 // comparison fails; with the hook's stdin written by a plain write, the test dies of SIGPIPE.
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -21,10 +24,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <fmt/format.h>
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "container/container.h"
 #include "tests/harness/harness.h"
@@ -70,8 +69,9 @@ TEST(EmbedderTest, ContainersFromManyThreadsLeaveTheCallerAsItWas) {
   // A bundle whose prestart hook leaves its stdin unread while the state is larger than a pipe:
   // the write ends in EPIPE, which must not become a SIGPIPE for this process.
   Bundle plain({"/bin/sh", "-c", "exit 7"});
-  plain.edit("c['annotations'] = {'big': 'x' * 200000}\n"
-             "c['hooks'] = {'prestart': [{'path': '/bin/true'}]}");
+  plain.edit(
+      "c['annotations'] = {'big': 'x' * 200000}\n"
+      "c['hooks'] = {'prestart': [{'path': '/bin/true'}]}");
   // One in a time namespace with offsets and a joined network namespace: the launcher's helper.
   Bundle timens({"/bin/sh", "-c", "exit 7"});
   timens.edit(
@@ -117,8 +117,10 @@ TEST(EmbedderTest, ContainersFromManyThreadsLeaveTheCallerAsItWas) {
       if (auto r = c->start(); !r.has_value()) report("start", r.error());
       sys::ChildProcess init = c->take_init();
       auto st = init.wait();
-      if (!st.has_value()) report("wait", st.error());
-      else if (st->code != 7) report("exit", base::Error::invalid(fmt::format("code {}", st->code)));
+      if (!st.has_value())
+        report("wait", st.error());
+      else if (st->code != 7)
+        report("exit", base::Error::invalid(fmt::format("code {}", st->code)));
       if (auto r = c->destroy(true); !r.has_value()) report("destroy", r.error());
     }
   };

@@ -3,12 +3,11 @@
 // Real containers; the pid-file case also checks that a refused create leaves nothing behind.
 // Checked to fail without the change: with in_operation adding no frame, every case fails; before
 // it, create, exec, checkpoint and restore errors had no frame when called from the library.
-#include <signal.h>
-#include <unistd.h>
-
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "container/container.h"
 #include "tests/harness/harness.h"

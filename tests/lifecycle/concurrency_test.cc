@@ -1,14 +1,13 @@
 // Concurrency and faults: parallel lifecycles, racing creates of one id, and the runtime
 // SIGKILLed in the middle of create.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/harness/harness.h"
 
@@ -34,7 +33,8 @@ TEST(ConcurrencyTest, TwentyContainersInParallel) {
       std::string& why = failures[static_cast<size_t>(i)];
       auto step = [&](const std::vector<std::string>& args) {
         RunResult r = hull(args, std::chrono::seconds(60));
-        if (r.exit_code != 0 && why.empty()) why = args[0] + ": " + std::to_string(r.exit_code) + " " + r.err;
+        if (r.exit_code != 0 && why.empty())
+          why = args[0] + ": " + std::to_string(r.exit_code) + " " + r.err;
         return r;
       };
       step({"create", "--bundle", b.dir(), id});
@@ -43,13 +43,15 @@ TEST(ConcurrencyTest, TwentyContainersInParallel) {
       if (why.empty() && json_at(st.out, "/status") != "running") why = "state: " + st.out;
       step({"exec", id, "true"});
       step({"kill", id, "KILL"});
-      if (why.empty() && wait_for_status(hull, id, "stopped", std::chrono::seconds(20)) != "stopped")
+      if (why.empty() &&
+          wait_for_status(hull, id, "stopped", std::chrono::seconds(20)) != "stopped")
         why = "never stopped";
       step({"delete", id});
     });
   }
   for (auto& t : threads) t.join();
-  for (int i = 0; i < kCount; ++i) EXPECT_EQ(failures[static_cast<size_t>(i)], "") << ids[static_cast<size_t>(i)];
+  for (int i = 0; i < kCount; ++i)
+    EXPECT_EQ(failures[static_cast<size_t>(i)], "") << ids[static_cast<size_t>(i)];
   for (const auto& id : ids) {
     (void)hull({"delete", "--force", id});  // leave nothing behind even after a failure
     EXPECT_THAT(cgroup_dirs_of(id), IsEmpty()) << id;
@@ -85,8 +87,8 @@ TEST(ConcurrencyTest, TwoCreatesOfOneIdExactlyOneWins) {
     t1.join();
     t2.join();
     ASSERT_EQ((r1.exit_code == 0) + (r2.exit_code == 0), 1)
-        << "round " << round << ": " << r1.exit_code << " " << r1.err << " / " << r2.exit_code << " "
-        << r2.err;
+        << "round " << round << ": " << r1.exit_code << " " << r1.err << " / " << r2.exit_code
+        << " " << r2.err;
     const RunResult& loser = r1.exit_code == 0 ? r2 : r1;
     EXPECT_EQ(loser.exit_code, 1);
     EXPECT_THAT(loser.err, HasSubstr("exists"));

@@ -48,7 +48,9 @@ int main(int argc, char** argv) {
   close(conn);
   close(srv);
   struct stat st;
-  if (fstat(master, &st) == 0) fprintf(stderr, "console_receiver: got a %s\n", S_ISCHR(st.st_mode) ? "char device" : "non-device");
+  if (fstat(master, &st) == 0)
+    fprintf(stderr, "console_receiver: got a %s\n",
+            S_ISCHR(st.st_mode) ? "char device" : "non-device");
   if (argc == 4) {
     size_t len = strlen(argv[3]);
     if (write(master, argv[3], len) != static_cast<ssize_t>(len)) return fail(3, "write");

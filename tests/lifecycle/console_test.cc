@@ -1,10 +1,10 @@
 // --console-socket: a test program (console_receiver) plays the engine, receives the pty master
 // over SCM_RIGHTS and reads the container's terminal through it.
-#include <filesystem>
-#include <thread>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
 
 #include "tests/harness/harness.h"
 
@@ -51,7 +51,10 @@ TEST(ConsoleTest, PtyCarriesInput) {
   std::string sock = tmp.path() + "/console.sock";
   auto receiver = start_receiver(sock, "hello\n");
   ContainerGuard guard(hull, unique_id("tty2"));
-  ASSERT_EQ(hull({"run", "--detach", "--console-socket", sock, "--bundle", b.dir(), unique_id("tty2")}).exit_code, 0);
+  ASSERT_EQ(
+      hull({"run", "--detach", "--console-socket", sock, "--bundle", b.dir(), unique_id("tty2")})
+          .exit_code,
+      0);
   ASSERT_EQ(receiver->wait(std::chrono::seconds(20)), 0) << receiver->err();
   EXPECT_THAT(receiver->out(), HasSubstr("got [hello]")) << receiver->out();
 }
@@ -64,7 +67,8 @@ TEST(ConsoleTest, ExecTtyConsoleSocket) {
   ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), unique_id("tty3")}).exit_code, 0);
   std::string sock = tmp.path() + "/exec.sock";
   auto receiver = start_receiver(sock);
-  RunResult r = hull({"exec", "--tty", "--console-socket", sock, unique_id("tty3"), "sh", "-c", "tty; echo ok"});
+  RunResult r = hull(
+      {"exec", "--tty", "--console-socket", sock, unique_id("tty3"), "sh", "-c", "tty; echo ok"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ASSERT_EQ(receiver->wait(std::chrono::seconds(20)), 0) << receiver->err();
   std::string out = receiver->out();
@@ -75,8 +79,8 @@ TEST(ConsoleTest, ExecTtyConsoleSocket) {
   std::string sock2 = tmp.path() + "/exec2.sock";
   auto receiver2 = start_receiver(sock2);
   std::string pid_file = tmp.path() + "/pid";
-  r = hull({"exec", "--tty", "--detach", "--pid-file", pid_file, "--console-socket", sock2, unique_id("tty3"),
-            "sh", "-c", "echo detached-ok"});
+  r = hull({"exec", "--tty", "--detach", "--pid-file", pid_file, "--console-socket", sock2,
+            unique_id("tty3"), "sh", "-c", "echo detached-ok"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ASSERT_EQ(receiver2->wait(std::chrono::seconds(20)), 0) << receiver2->err();
   EXPECT_THAT(receiver2->out(), HasSubstr("detached-ok")) << receiver2->out();

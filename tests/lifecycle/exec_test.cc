@@ -1,11 +1,10 @@
 // hull exec against a running container: namespaces, exit codes, --detach/--pid-file,
 // --process, -e/--cwd/--user.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/harness/harness.h"
 
@@ -54,7 +53,9 @@ std::string ExecTest::s_pid;
 TEST_F(ExecTest, SeesTheContainersPidNamespace) {
   RunResult r = exec({unique_id("ex"), "cat", "/proc/1/cmdline"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, std::string("sleep\0" "100\0", 10));
+  EXPECT_EQ(r.out, std::string("sleep\0"
+                               "100\0",
+                               10));
   r = exec({unique_id("ex"), "ps"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, ::testing::ContainsRegex("\n *1 .*sleep 100"));
@@ -92,14 +93,17 @@ TEST_F(ExecTest, DetachWritesThePidFile) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string pid = read_pid_file(pid_file);
   ASSERT_FALSE(pid.empty()) << "pid file: '" << read_text(pid_file) << "'";
-  EXPECT_EQ(read_text("/proc/" + pid + "/cmdline"), std::string("sleep\0" "30\0", 9));
+  EXPECT_EQ(read_text("/proc/" + pid + "/cmdline"), std::string("sleep\0"
+                                                                "30\0",
+                                                                9));
   EXPECT_EQ(link_of("/proc/" + pid + "/ns/pid"), link_of("/proc/" + s_pid + "/ns/pid"));
   EXPECT_EQ(link_of("/proc/" + pid + "/ns/mnt"), link_of("/proc/" + s_pid + "/ns/mnt"));
   EXPECT_NE(link_of("/proc/" + pid + "/ns/mnt"), link_of("/proc/self/ns/mnt"));
   // ps from the host sees the exec'ed process in the container's cgroup.
   RunResult ps = (*s_hull)({"ps", "--format", "json", unique_id("ex")});
   EXPECT_THAT(ps.out, HasSubstr(pid));
-  EXPECT_EQ(exec({unique_id("ex"), "kill", "-9", "-1"}).exit_code, 0);  // tidy up: pid 1 survives -1
+  EXPECT_EQ(exec({unique_id("ex"), "kill", "-9", "-1"}).exit_code,
+            0);  // tidy up: pid 1 survives -1
 }
 
 TEST_F(ExecTest, ProcessJson) {

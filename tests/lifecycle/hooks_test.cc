@@ -1,10 +1,10 @@
 // OCI hooks through the CLI: each hook appends "<name> <status>" (status read from the state
 // JSON on its stdin) to a log in a host dir that is bind-mounted at the same path inside the
 // container, so hooks in either mount namespace write the same file.
-#include <filesystem>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "tests/harness/harness.h"
 
@@ -18,7 +18,8 @@ using ::testing::HasSubstr;
 std::string logging_hook(const std::string& name, const std::string& log) {
   return "{'path': '/bin/sh', 'env': ['PATH=/usr/sbin:/usr/bin:/sbin:/bin'], 'args': ['sh', '-c', "
          "r'''s=$(tr -d ' \\n' | sed -n 's/.*\"status\":\"\\([a-z]*\\)\".*/\\1/p'); "
-         "echo \"$0 $s\" >> " + log + "''', '" + name + "']}";
+         "echo \"$0 $s\" >> " +
+         log + "''', '" + name + "']}";
 }
 
 TEST(HooksTest, RunInOrderWithTheirStatus) {

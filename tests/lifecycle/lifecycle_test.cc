@@ -102,9 +102,10 @@ TEST(LifecycleTest, StoppedOnItsOwnAndRun) {
 TEST(LifecycleTest, KillSignalNamesAndNumbers) {
   Hull hull;
   Bundle b({"sleep", "100"});
-  const std::vector<std::vector<std::string>> kills = {
-      {"kill", unique_id("k1"), "KILL"}, {"kill", unique_id("k2"), "9"},
-      {"kill", "--all", unique_id("k3"), "9"}, {"kill", unique_id("k4"), "SIGKILL"}};
+  const std::vector<std::vector<std::string>> kills = {{"kill", unique_id("k1"), "KILL"},
+                                                       {"kill", unique_id("k2"), "9"},
+                                                       {"kill", "--all", unique_id("k3"), "9"},
+                                                       {"kill", unique_id("k4"), "SIGKILL"}};
   for (size_t i = 0; i < kills.size(); ++i) {
     std::string id = unique_id("k" + std::to_string(i + 1));
     ContainerGuard guard(hull, id);
@@ -137,7 +138,8 @@ TEST(LifecycleTest, ErrorCasesFollowRunc) {
   r = hull({"delete", unique_id("e1")});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("not stopped"));
-  EXPECT_EQ(status_of(hull, unique_id("e1")), "running") << "a refused delete leaves the container alone";
+  EXPECT_EQ(status_of(hull, unique_id("e1")), "running")
+      << "a refused delete leaves the container alone";
 
   r = hull({"create", "--bundle", b.dir(), unique_id("e1")});
   EXPECT_EQ(r.exit_code, 1);
@@ -155,9 +157,13 @@ TEST(LifecycleTest, ErrorCasesFollowRunc) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("stopped"));
 
-  for (const std::vector<std::string>& cmd : std::vector<std::vector<std::string>>{
-           {"state", "nope"}, {"start", "nope"}, {"kill", "nope", "9"}, {"delete", "nope"},
-           {"exec", "nope", "true"}, {"ps", "nope"}}) {
+  for (const std::vector<std::string>& cmd :
+       std::vector<std::vector<std::string>>{{"state", "nope"},
+                                             {"start", "nope"},
+                                             {"kill", "nope", "9"},
+                                             {"delete", "nope"},
+                                             {"exec", "nope", "true"},
+                                             {"ps", "nope"}}) {
     r = hull(cmd);
     EXPECT_EQ(r.exit_code, cmd[0] == "exec" ? 255 : 1) << cmd[0];
     EXPECT_THAT(r.err, HasSubstr("does not exist")) << cmd[0];
@@ -270,7 +276,8 @@ TEST(LifecycleTest, ListAndPsFormats) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("ID"));
   EXPECT_THAT(r.out, HasSubstr("STATUS"));
-  EXPECT_THAT(r.out, ::testing::ContainsRegex(unique_id("la") + " +" + pid + " +running +" + b.dir()));
+  EXPECT_THAT(r.out,
+              ::testing::ContainsRegex(unique_id("la") + " +" + pid + " +running +" + b.dir()));
   EXPECT_THAT(r.out, ::testing::ContainsRegex(unique_id("lb") + " +[0-9]+ +created"));
   r = hull({"list", "--format", "table"});
   EXPECT_THAT(r.out, ::testing::ContainsRegex(unique_id("la") + " +" + pid + " +running"));
@@ -350,9 +357,10 @@ TEST(LifecycleTest, SocketActivationPassesListenFds) {
   std::string id = unique_id("lf");
   ContainerGuard guard(hull, id);
   // systemd-style: LISTEN_FDS=1 with the socket at fd 3, no --preserve-fds.
-  RunResult r = run_command({"/bin/sh", "-c",
-                             "LISTEN_FDS=1 exec \"$0\" --root \"$1\" run --bundle \"$2\" \"$4\" 3>>\"$3\"",
-                             hull_binary(), hull.root(), b.dir(), file, id});
+  RunResult r =
+      run_command({"/bin/sh", "-c",
+                   "LISTEN_FDS=1 exec \"$0\" --root \"$1\" run --bundle \"$2\" \"$4\" 3>>\"$3\"",
+                   hull_binary(), hull.root(), b.dir(), file, id});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(read_text(file), "1 1\n");
 }

@@ -1,14 +1,13 @@
 // CPU affinity: execCPUAffinity for `exec` (initial: the process from its birth until it is in
-// the container's cgroup, while hull itself keeps its own; final: the process afterwards) and runc's reset of an affinity
-// inherited from hull's caller (`taskset -c 0 hull run` must not pin the container to CPU 0).
-// Checked to fail without the feature: with the affinity of the launch request (nsexec/launch.cc)
-// and init's reset (container/init/init.cc) removed, every process here reports CPU 0 (the
-// caller's taskset) instead.
-#include <sys/stat.h>
-#include <unistd.h>
-
+// the container's cgroup, while hull itself keeps its own; final: the process afterwards) and
+// runc's reset of an affinity inherited from hull's caller (`taskset -c 0 hull run` must not pin
+// the container to CPU 0). Checked to fail without the feature: with the affinity of the launch
+// request (nsexec/launch.cc) and init's reset (container/init/init.cc) removed, every process here
+// reports CPU 0 (the caller's taskset) instead.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/security/sec_util.h"
 
@@ -29,8 +28,8 @@ class AffinityTest : public SecurityTest {
   }
   // hull pinned to CPU 0 by its caller.
   RunResult pinned(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"/usr/bin/taskset", "-c", "0", hull_binary(), "--root",
-                                     runner().root()};
+    std::vector<std::string> argv = {"/usr/bin/taskset", "-c",     "0",
+                                     hull_binary(),      "--root", runner().root()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_command(argv);
   }
@@ -41,10 +40,12 @@ class AffinityTest : public SecurityTest {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return id;
   }
-  std::string process_json(const Bundle& b, const std::string& script, const std::string& affinity) {
+  std::string process_json(const Bundle& b, const std::string& script,
+                           const std::string& affinity) {
     std::string path = b.dir() + "/process.json";
     EXPECT_TRUE(write_text(path, "{\"args\": [\"/bin/sh\", \"-c\", \"" + script +
-                                     "\"], \"cwd\": \"/\", \"execCPUAffinity\": " + affinity + "}"));
+                                     "\"], \"cwd\": \"/\", \"execCPUAffinity\": " + affinity +
+                                     "}"));
     return path;
   }
   std::string m_all;
@@ -61,7 +62,8 @@ TEST_F(AffinityTest, ExecFinalAndReset) {
   Bundle b({"/bin/sleep", "60"});
   std::string id = start_sleeper(b, "aff-exec");
   const std::string grep = "grep Cpus_allowed_list /proc/self/status";
-  RunResult r = pinned({"exec", "--process", process_json(b, grep, R"({"initial": "0", "final": "1"})"), id});
+  RunResult r =
+      pinned({"exec", "--process", process_json(b, grep, R"({"initial": "0", "final": "1"})"), id});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "Cpus_allowed_list:\t1\n");
   r = pinned({"exec", "--process", process_json(b, grep, R"({"final": "1"})"), id});
@@ -102,7 +104,8 @@ TEST_F(AffinityTest, BadListsAreClearErrors) {
   EXPECT_THAT(r.err, HasSubstr(".process.execCPUAffinity.initial: invalid CPU list \\\"0-x\\\""));
   r = pinned({"exec", "--process", process_json(b, "true", R"({"final": "4000"})"), id});
   EXPECT_EQ(r.exit_code, 255);
-  EXPECT_THAT(r.err, HasSubstr("sched_setaffinity .process.execCPUAffinity.final 4000: Invalid argument"));
+  EXPECT_THAT(r.err,
+              HasSubstr("sched_setaffinity .process.execCPUAffinity.final 4000: Invalid argument"));
   // The container is unharmed, and the failed exec left no process in it.
   r = hull({"ps", id});
   EXPECT_EQ(r.exit_code, 0) << r.err;

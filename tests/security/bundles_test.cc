@@ -6,10 +6,9 @@
 // container/container_create.cc, RootfsSymlinkedOutside starts containers on the host's / and
 // /etc; with check_proc_mounts removed from container/prepare.cc, MountOverProc runs. The 10 MB
 // annotations case failed with EMSGSIZE before create/start sent the state to init only for hooks.
-#include <unistd.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "tests/security/sec_util.h"
 
@@ -47,8 +46,8 @@ TEST_F(BundlesTest, RootfsMissing) {
 }
 
 TEST_F(BundlesTest, MountOverProc) {
-  for (const std::string dest : {"/proc", "/proc/", "/proc/sys", "//proc/./sys/kernel",
-                                 "/proc/self/attr/exec"}) {
+  for (const std::string dest :
+       {"/proc", "/proc/", "/proc/sys", "//proc/./sys/kernel", "/proc/self/attr/exec"}) {
     SCOPED_TRACE(dest);
     Bundle b({"/bin/true"});
     b.edit("c['mounts'].append({'destination': '" + dest +

@@ -5,14 +5,13 @@
 // Checked to fail without the defence: in a build with the "/dev/" prefix and ".." check removed
 // from create_device (container/rootfs.cc), OutsideDevIsRefused runs and creates /etc/evil. The
 // other two pin the node set and numbers (compared with exact values, not hull's own output).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/security/sec_util.h"
 
@@ -52,10 +51,9 @@ TEST_F(DevicesTest, ExactlyTheConfiguredNodes) {
   ASSERT_NE(r.out.find("LS\n"), std::string::npos) << r.out;
   std::istringstream in(r.out.substr(r.out.find("LS\n") + 3));
   for (std::string n; in >> n;) names.push_back(n);
-  std::vector<std::string> expected = {"fd",      "full",     "mqueue", "null",   "ptmx",
-                                       "pts",     "random",   "sec2chr", "sec2fifo", "shm",
-                                       "stderr",  "stdin",    "stdout",  "tty",     "urandom",
-                                       "zero"};
+  std::vector<std::string> expected = {"fd",     "full",    "mqueue",   "null", "ptmx",   "pts",
+                                       "random", "sec2chr", "sec2fifo", "shm",  "stderr", "stdin",
+                                       "stdout", "tty",     "urandom",  "zero"};
   // /dev/core -> /proc/kcore, as runc links it, when the kernel has one.
   if (::access("/proc/kcore", F_OK) == 0) expected.insert(expected.begin(), "core");
   EXPECT_EQ(names, expected) << r.out;
@@ -66,8 +64,10 @@ TEST_F(DevicesTest, HostBlockDeviceUnreachableUnlessConfigured) {
   if (maj == 0) GTEST_SKIP() << "no block device on this host";
   std::string mm = std::to_string(maj) + " " + std::to_string(min);
   // Not configured: mknod (no CAP_MKNOD, and the cgroup's device list) must fail.
-  Bundle b({"/bin/sh", "-c", "mknod /tmp/blk b " + mm + " && head -c 1 /tmp/blk >/dev/null && "
-                             "echo reached; echo done"});
+  Bundle b({"/bin/sh", "-c",
+            "mknod /tmp/blk b " + mm +
+                " && head -c 1 /tmp/blk >/dev/null && "
+                "echo reached; echo done"});
   b.edit("c['root']['readonly'] = False");
   RunResult r = hull({"run", "--bundle", b.dir(), track("dev-block")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -117,9 +117,10 @@ TEST_F(DevicesTest, OutsideDevIsRefused) {
   for (const std::string path : {"/etc/evil", "/dev/../etc/evil", "/dev/sub/../../etc/evil"}) {
     SCOPED_TRACE(path);
     Bundle b({"/bin/true"});
-    b.edit("c['root']['readonly'] = False\n"
-           "c['linux']['devices'] = [{'path': '" + path +
-           "', 'type': 'c', 'major': 1, 'minor': 3}]");
+    b.edit(
+        "c['root']['readonly'] = False\n"
+        "c['linux']['devices'] = [{'path': '" +
+        path + "', 'type': 'c', 'major': 1, 'minor': 3}]");
     std::string id = track("dev-out-" + std::to_string(path.size()));
     RunResult r = hull({"run", "--bundle", b.dir(), id});
     EXPECT_NE(r.exit_code, 0);

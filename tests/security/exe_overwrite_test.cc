@@ -9,14 +9,13 @@
 // attack reports "overwrote", and without the PR_SET_DUMPABLE call in container/init/init.cc
 // InitWaitingForStart opens /proc/1/exe.
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/security/sec_util.h"
 
@@ -81,10 +80,11 @@ TEST_F(ExeOverwriteTest, InitWaitingForStart) {
 
   // Patient: hold /proc/1/exe now, write through it once init has exec'd the user process.
   // A failed redirection on `exec` ends the shell: probe in a subshell first.
-  std::string script = std::string(
-                           "if ! (exec 3</proc/1/exe); then echo 'open refused'; echo END; exit 0; "
-                           "fi; exec 3</proc/1/exe; echo \"opened $(readlink /proc/self/fd/3)\"; ") +
-                       overwrite_script();
+  std::string script =
+      std::string(
+          "if ! (exec 3</proc/1/exe); then echo 'open refused'; echo END; exit 0; "
+          "fi; exec 3</proc/1/exe; echo \"opened $(readlink /proc/self/fd/3)\"; ") +
+      overwrite_script();
   r = copy({"exec", "--detach", id, "/bin/sh", "-c", "{ " + script + "; } >/result 2>&1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = copy({"start", id});
@@ -107,9 +107,10 @@ TEST_F(ExeOverwriteTest, InitWaitingForStart) {
 // With hull that program is hull-init from a sealed memfd, never the host's binary.
 TEST_F(ExeOverwriteTest, ClassicShebangAttack) {
   Bundle b({"/bin/busybox", "sh", "/attack.sh"});
-  b.edit("c['root']['readonly'] = False\n"
-         "for s in ('bounding', 'effective', 'permitted'):\n"
-         "    c['process']['capabilities'][s].append('CAP_SYS_ADMIN')");
+  b.edit(
+      "c['root']['readonly'] = False\n"
+      "for s in ('bounding', 'effective', 'permitted'):\n"
+      "    c['process']['capabilities'][s].append('CAP_SYS_ADMIN')");
   std::string r = b.rootfs();
   copy_libraries(m_hull_copy, r);
   ASSERT_EQ(::unlink((r + "/bin/sh").c_str()), 0);
@@ -117,25 +118,26 @@ TEST_F(ExeOverwriteTest, ClassicShebangAttack) {
   ::chmod((r + "/bin/sh").c_str(), 0755);
   ASSERT_TRUE(write_text(
       r + "/attack.sh",
-      std::string("pid=; i=0\n"
-                  "while [ -z \"$pid\" ]; do\n"
-                  // Builtins only (no fork per process): fast enough on a loaded host. The
-                  // program's argv[0] is the interpreter path.
-                  "  for d in /proc/[0-9]*; do\n"
-                  "    c=; read -r c < $d/cmdline 2>/dev/null\n"
-                  "    case \"$c\" in /proc/self/exe*) pid=${d#/proc/};; esac\n"
-                  "  done\n"
-                  "  i=$((i+1)); [ $i -gt 200000 ] && { echo 'no runtime seen' END > /result; exit 1; }\n"
-                  "done\n"
-                  "if ! (exec 3</proc/$pid/exe); then echo 'open refused' END > /result; exit 0; fi\n"
-                  "exec 3</proc/$pid/exe\n"
-                  "echo \"opened $(readlink /proc/$pid/exe)\" > /result\n"
-                  "for m in /proc/$pid/map_files/*; do\n"
-                  "  case \"$(readlink $m)\" in /memfd:hull*|*/hull*) exec 4<$m;\n"
-                  "    echo \"mapped $(readlink $m)\" >> /result; break;; esac\n"
-                  "done\n"
-                  "echo held >> /result\n"
-                  "{ ") +
+      std::string(
+          "pid=; i=0\n"
+          "while [ -z \"$pid\" ]; do\n"
+          // Builtins only (no fork per process): fast enough on a loaded host. The
+          // program's argv[0] is the interpreter path.
+          "  for d in /proc/[0-9]*; do\n"
+          "    c=; read -r c < $d/cmdline 2>/dev/null\n"
+          "    case \"$c\" in /proc/self/exe*) pid=${d#/proc/};; esac\n"
+          "  done\n"
+          "  i=$((i+1)); [ $i -gt 200000 ] && { echo 'no runtime seen' END > /result; exit 1; }\n"
+          "done\n"
+          "if ! (exec 3</proc/$pid/exe); then echo 'open refused' END > /result; exit 0; fi\n"
+          "exec 3</proc/$pid/exe\n"
+          "echo \"opened $(readlink /proc/$pid/exe)\" > /result\n"
+          "for m in /proc/$pid/map_files/*; do\n"
+          "  case \"$(readlink $m)\" in /memfd:hull*|*/hull*) exec 4<$m;\n"
+          "    echo \"mapped $(readlink $m)\" >> /result; break;; esac\n"
+          "done\n"
+          "echo held >> /result\n"
+          "{ ") +
           overwrite_script("if printf PWNED 2>/dev/null >/proc/self/fd/4; then echo 'overwrote "
                            "mapped'; else echo 'mapped write refused'; fi; ") +
           "; } >> /result\n"));
@@ -147,10 +149,10 @@ TEST_F(ExeOverwriteTest, ClassicShebangAttack) {
   // starts complains on stderr, and stderr is a pipe filled to capacity that is drained only
   // once the attacker holds its handles.
   std::string result = r + "/result", drained = m_bin.path() + "/drain";
-  std::string script =
-      "( head -c 65536 /dev/zero; " + m_hull_copy + " --root " + runner().root() + " exec " + id +
-      " /bin/sh ) 2>&1 | { i=0; while [ ! -e " + drained + " ] && [ $i -lt 600 ]; do sleep 0.05; " +
-      "i=$((i+1)); done; cat > /dev/null; }";
+  std::string script = "( head -c 65536 /dev/zero; " + m_hull_copy + " --root " + runner().root() +
+                       " exec " + id + " /bin/sh ) 2>&1 | { i=0; while [ ! -e " + drained +
+                       " ] && [ $i -lt 600 ]; do sleep 0.05; " +
+                       "i=$((i+1)); done; cat > /dev/null; }";
   std::thread drain([&] {
     wait_for_text(result, "held", std::chrono::seconds(30));
     (void)write_text(drained, "go\n");

@@ -10,10 +10,10 @@
 // container/rootfs_path.cc walking paths from the rootfs fd without RESOLVE_IN_ROOT |
 // RESOLVE_NO_MAGICLINKS, cwd /proc/self/fd/N lands in the host dir and `ls` lists the marker
 // (and the host's /tmp through ..).
-#include <optional>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <optional>
 
 #include "tests/security/sec_util.h"
 
@@ -34,9 +34,14 @@ class FdLeakTest : public SecurityTest {
                   std::chrono::milliseconds timeout = std::chrono::seconds(30),
                   const std::string& more = "") {
     std::vector<std::string> argv = {
-        "/bin/sh", "-c",
+        "/bin/sh",
+        "-c",
         "d=$1; shift; exec 5<\"$d\" 6<\"$d\" 7<\"$d\" 8<\"$d\" 9<\"$d\" " + more + "; exec \"$@\"",
-        "sh", m_host.path(), hull_binary(), "--root", runner().root()};
+        "sh",
+        m_host.path(),
+        hull_binary(),
+        "--root",
+        runner().root()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_command(argv, timeout);
   }
@@ -74,14 +79,23 @@ TEST_F(FdLeakTest, PreservedFdsPassOthersDoNot) {
   Bundle b({"/bin/sh", "-c", kListFds});
   // Fds 3 and 4 are the preserved ones; 5..9 (the leak) must still be closed.
   std::vector<std::string> argv = {
-      "/bin/sh", "-c",
-      "exec 3</dev/null 4</dev/null 5<\"$1\" 6<\"$1\"; shift; exec \"$@\"", "sh", m_host.path(),
-      hull_binary(), "--root", runner().root(), "run", "--preserve-fds", "2", "--bundle", b.dir(),
+      "/bin/sh",
+      "-c",
+      "exec 3</dev/null 4</dev/null 5<\"$1\" 6<\"$1\"; shift; exec \"$@\"",
+      "sh",
+      m_host.path(),
+      hull_binary(),
+      "--root",
+      runner().root(),
+      "run",
+      "--preserve-fds",
+      "2",
+      "--bundle",
+      b.dir(),
       track("fd-preserve")};
   RunResult r = run_command(argv);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(fds_of(r.out),
-            (std::vector<std::string>{"fd 0", "fd 1", "fd 2", "fd 3", "fd 4"}))
+  EXPECT_EQ(fds_of(r.out), (std::vector<std::string>{"fd 0", "fd 1", "fd 2", "fd 3", "fd 4"}))
       << r.out;
 }
 
@@ -116,8 +130,8 @@ TEST_F(FdLeakTest, ExecCwdThroughProcFdStaysInside) {
   ASSERT_EQ(hull({"run", "--detach", "--bundle", b.dir(), id}).exit_code, 0);
   for (int n = 3; n <= 12; ++n) {
     SCOPED_TRACE("fd " + std::to_string(n));
-    RunResult r = leaky({"exec", "--cwd", "/proc/self/fd/" + std::to_string(n), id,
-                         "/bin/sh", "-c", "pwd; ls -a; ls -a ..; ls -a ../.."});
+    RunResult r = leaky({"exec", "--cwd", "/proc/self/fd/" + std::to_string(n), id, "/bin/sh", "-c",
+                         "pwd; ls -a; ls -a ..; ls -a ../.."});
     EXPECT_THAT(r.out, Not(HasSubstr(kMarker)));
     EXPECT_THAT(r.out, Not(HasSubstr("state.json")));
     if (r.exit_code != 0) {

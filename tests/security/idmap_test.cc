@@ -12,12 +12,11 @@
 // Checked to fail without the feature: with build_idmapped_trees returning no trees and init
 // falling back to a plain bind, the owner checks read 0:0 and 65534:65534 instead of the mapped
 // ids, and the write through the userns-idmapped mount fails with "Permission denied".
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/security/sec_util.h"
 
@@ -53,8 +52,8 @@ class IdmapTest : public SecurityTest {
   }
   void add_mount(const Bundle& b, const std::string& dest, const std::string& options,
                  const std::string& extra = "") {
-    b.edit("c['mounts'].append({'destination': '" + dest + "', 'type': 'bind', 'source': '" + m_src +
-           "', 'options': " + options + extra + "})");
+    b.edit("c['mounts'].append({'destination': '" + dest + "', 'type': 'bind', 'source': '" +
+           m_src + "', 'options': " + options + extra + "})");
   }
   // A tmpfs mounted on the host at src/inner, with one root-owned file (unmounted at teardown).
   void add_submount() {
@@ -77,9 +76,10 @@ class IdmapTest : public SecurityTest {
 };
 
 TEST_F(IdmapTest, MountMappingsWithoutAUserNamespace) {
-  auto b = bundle("stat -c '%u:%g %n' /mnt/idm/root-owned /mnt/idm/owned-5-7 /mnt/plain/root-owned;"
-                  " touch /mnt/idm/new 2>/dev/null && echo created || echo refused",
-                  false);
+  auto b = bundle(
+      "stat -c '%u:%g %n' /mnt/idm/root-owned /mnt/idm/owned-5-7 /mnt/plain/root-owned;"
+      " touch /mnt/idm/new 2>/dev/null && echo created || echo refused",
+      false);
   add_mount(*b, "/mnt/idm", "['bind']", kMap);
   add_mount(*b, "/mnt/plain", "['bind']");
   RunResult r = hull({"run", "--bundle", b->dir(), track("idmap-nouserns")});
@@ -94,11 +94,12 @@ TEST_F(IdmapTest, MountMappingsWithoutAUserNamespace) {
 }
 
 TEST_F(IdmapTest, IdmapTakesTheContainersUserNamespace) {
-  auto b = bundle("stat -c '%u:%g %n' /mnt/idm/root-owned /mnt/plain/root-owned;"
-                  " touch /mnt/idm/made-inside && echo idm-write-ok;"
-                  " touch /mnt/plain/plain-write 2>/dev/null || echo plain-write-refused;"
-                  " touch /mnt/ro/ro-write 2>/dev/null || echo ro-write-refused",
-                  true);
+  auto b = bundle(
+      "stat -c '%u:%g %n' /mnt/idm/root-owned /mnt/plain/root-owned;"
+      " touch /mnt/idm/made-inside && echo idm-write-ok;"
+      " touch /mnt/plain/plain-write 2>/dev/null || echo plain-write-refused;"
+      " touch /mnt/ro/ro-write 2>/dev/null || echo ro-write-refused",
+      true);
   add_mount(*b, "/mnt/idm", "['rbind', 'idmap']");
   add_mount(*b, "/mnt/plain", "['bind']");
   add_mount(*b, "/mnt/ro", "['bind', 'ro', 'idmap']");
@@ -131,13 +132,16 @@ TEST_F(IdmapTest, RidmapCoversSubmountsIdmapDoesNot) {
 TEST_F(IdmapTest, RefusalsLeaveNothingBehind) {
   {
     auto b = bundle("true", false);
-    b->edit("c['mounts'].append({'destination': '/mnt/idm', 'type': 'tmpfs', 'source': 'tmpfs', "
-            "'options': ['idmap']})");
-    expect_refused(*b, "idmap-tmpfs", "(/mnt/idm): id-mapped mounts are only supported for bind mounts");
+    b->edit(
+        "c['mounts'].append({'destination': '/mnt/idm', 'type': 'tmpfs', 'source': 'tmpfs', "
+        "'options': ['idmap']})");
+    expect_refused(*b, "idmap-tmpfs",
+                   "(/mnt/idm): id-mapped mounts are only supported for bind mounts");
   }
   {
     auto b = bundle("true", false);
-    add_mount(*b, "/mnt/idm", "['bind']", ", 'uidMappings': [{'containerID': 0, 'hostID': 1, 'size': 1}]");
+    add_mount(*b, "/mnt/idm", "['bind']",
+              ", 'uidMappings': [{'containerID': 0, 'hostID': 1, 'size': 1}]");
     expect_refused(*b, "idmap-half", "id-mapped mounts need both uidMappings and gidMappings");
   }
   {
@@ -150,8 +154,9 @@ TEST_F(IdmapTest, RefusalsLeaveNothingBehind) {
     auto b = bundle("true", true);
     b->edit("c['mounts'].append({'destination': '/mnt/idm', 'type': 'bind', 'source': '" + m_src +
             "/missing', 'options': ['bind', 'idmap']})");
-    expect_refused(*b, "idmap-missing", "bind " + m_src + "/missing on /mnt/idm: open " + m_src +
-                                            "/missing: No such file or directory");
+    expect_refused(*b, "idmap-missing",
+                   "bind " + m_src + "/missing on /mnt/idm: open " + m_src +
+                       "/missing: No such file or directory");
   }
   {
     // A mapping the kernel refuses (size 0): the user namespace helper must be gone too.

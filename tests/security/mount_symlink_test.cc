@@ -14,6 +14,8 @@
 // from the container; /dev/null symlinks resolve on the host); with the char 1:3 check removed
 // from mask_paths (container/rootfs.cc), DevNullRegularFileIsRefused runs the container.
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -21,9 +23,6 @@
 #include <atomic>
 #include <filesystem>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/security/sec_util.h"
 
@@ -168,8 +167,8 @@ TEST_F(MountSymlinkTest, BindSourceSymlinkInRootfsStaysInside) {
       ASSERT_TRUE(write_text(b.rootfs() + m_host.path() + "/twin", "in the rootfs"));
       std::string source = relative ? "rootfs/evil" : b.rootfs() + "/evil";
       b.edit(edits::bind(source, "/mnt", "rbind") + (userns ? edits::user_namespace() : ""));
-      RunResult r = hull({"run", "--bundle", b.dir(), track("bind-src-" + std::to_string(userns) +
-                                                              std::to_string(relative))});
+      RunResult r = hull({"run", "--bundle", b.dir(),
+                          track("bind-src-" + std::to_string(userns) + std::to_string(relative))});
       EXPECT_EQ(r.exit_code, 0) << r.err;
       EXPECT_EQ(r.out, "twin\ndone\n");
     }
@@ -216,8 +215,7 @@ TEST_F(MountSymlinkTest, DevConsoleSymlinkToHost) {
   Bundle b({"/bin/sh", "-c", "[ -c /dev/console ] && echo console-is-a-tty; echo done"});
   without_dev_tmpfs(b);
   b.edit("c['process']['terminal'] = True");
-  ASSERT_EQ(::symlink((m_host.path() + "/keep").c_str(), (b.rootfs() + "/dev/console").c_str()),
-            0);
+  ASSERT_EQ(::symlink((m_host.path() + "/keep").c_str(), (b.rootfs() + "/dev/console").c_str()), 0);
   // `run` in the foreground without --console-socket holds the pty itself.
   RunResult r = hull({"run", "--bundle", b.dir(), track("console-link")});
   if (r.exit_code == 0) {

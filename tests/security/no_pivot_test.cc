@@ -8,11 +8,10 @@
 // pid and network namespace and tries both mounts. Checked to fail without hide_host_proc_and_sys
 // (container/rootfs.cc): "proc-mounted" and "sysfs-mounted" with --no-pivot, with and without a
 // user namespace for the container; pivot_root never allowed them.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/security/sec_util.h"
 

@@ -9,11 +9,10 @@
 // SysctlOverBindMountedHostFile reads "1"; ExecOomScoreAdjOverFakeProc wrote "500" to the fake
 // file before init.cc's oom_score_adj write went through write_proc_self (fixed with this test);
 // without prepare.cc's /proc destination check DirectMountOverProcSysIsRefused runs.
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/security/sec_util.h"
 
@@ -67,8 +66,9 @@ TEST_F(ProcRedirectTest, DirectMountOverProcSysIsRefused) {
 TEST_F(ProcRedirectTest, TmpfsOverProcSysIsRefused) {
   Bundle b({"/bin/true"});
   ASSERT_EQ(::symlink("/proc", (b.rootfs() + "/evil").c_str()), 0);
-  b.edit("c['mounts'].append({'destination': '/evil/sys', 'type': 'tmpfs', 'source': 'tmpfs'})\n"
-         "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}");
+  b.edit(
+      "c['mounts'].append({'destination': '/evil/sys', 'type': 'tmpfs', 'source': 'tmpfs'})\n"
+      "c['linux']['sysctl'] = {'net.ipv4.ip_forward': '1'}");
   std::string id = track("proc-tmpfs");
   RunResult r = hull({"run", "--bundle", b.dir(), id});
   EXPECT_NE(r.exit_code, 0);

@@ -2,12 +2,11 @@
 // checked from inside, and settings the host cannot honour are clear errors.
 // Each test compares against a value that differs from hull's default, so dropping the setting
 // fails it (not checked against a build without each setting).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/security/sec_util.h"
 
@@ -51,8 +50,7 @@ TEST_F(ProcessTest, CapabilitiesMatchTheConfig) {
 }
 
 TEST_F(ProcessTest, UnknownCapabilityIsAClearError) {
-  RunResult r = run_bad("caps-bad",
-                        "c['process']['capabilities']['bounding'].append('CAP_BOGUS')");
+  RunResult r = run_bad("caps-bad", "c['process']['capabilities']['bounding'].append('CAP_BOGUS')");
   EXPECT_THAT(r.err, HasSubstr("CAP_BOGUS"));
 }
 
@@ -96,10 +94,10 @@ TEST_F(ProcessTest, NamespacedSysctlIsSetOthersRefused) {
 
 TEST_F(ProcessTest, SeccompBlockedSyscallFailsWithConfiguredErrno) {
   // errnoRet 95 = EOPNOTSUPP, whose message busybox prints.
-  std::string out = run_ok(
-      "seccomp", "mkdir /tmp/x 2>&1; echo rc=$?",
-      "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': ["
-      "{'names': ['mkdir', 'mkdirat'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 95}]}");
+  std::string out =
+      run_ok("seccomp", "mkdir /tmp/x 2>&1; echo rc=$?",
+             "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': ["
+             "{'names': ['mkdir', 'mkdirat'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 95}]}");
   EXPECT_THAT(out, HasSubstr("not supported"));
   EXPECT_THAT(out, HasSubstr("rc=1"));
 }
@@ -148,15 +146,16 @@ TEST_F(ProcessTest, ApparmorProfileWithoutApparmorIsAClearError) {
 }
 
 TEST_F(ProcessTest, SelinuxLabelWithoutSelinuxIsAClearError) {
-  if (::access("/sys/fs/selinux/enforce", F_OK) == 0) GTEST_SKIP() << "SELinux is enabled on this host";
+  if (::access("/sys/fs/selinux/enforce", F_OK) == 0)
+    GTEST_SKIP() << "SELinux is enabled on this host";
   RunResult r = run_bad("selinux", "c['process']['selinuxLabel'] = 'system_u:system_r:sec2_t:s0'");
-  EXPECT_THAT(r.err, HasSubstr(".process.selinuxLabel: \\\"system_u:system_r:sec2_t:s0\\\" requested, "
-                               "but SELinux is not enabled on this host"));
+  EXPECT_THAT(r.err,
+              HasSubstr(".process.selinuxLabel: \\\"system_u:system_r:sec2_t:s0\\\" requested, "
+                        "but SELinux is not enabled on this host"));
 }
 
 TEST_F(ProcessTest, PersonalityLinux32) {
-  EXPECT_EQ(run_ok("personality", "uname -m",
-                   "c['linux']['personality'] = {'domain': 'LINUX32'}"),
+  EXPECT_EQ(run_ok("personality", "uname -m", "c['linux']['personality'] = {'domain': 'LINUX32'}"),
             "i686\n");
 }
 

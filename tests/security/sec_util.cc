@@ -1,11 +1,10 @@
 #include "tests/security/sec_util.h"
 
+#include <gmock/gmock.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
-
-#include <gmock/gmock.h>
 
 namespace hull::testing::security {
 namespace fs = std::filesystem;

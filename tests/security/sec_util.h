@@ -2,12 +2,12 @@
 // fixture that force-deletes every container it started.
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "tests/harness/harness.h"
 

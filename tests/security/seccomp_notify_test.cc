@@ -4,6 +4,8 @@
 // Checked to fail without the feature: with the parent dropping the seccomp record instead of
 // sending it (container_create.cc, to_listener), the agent gets no connection, and mkdir fails
 // with ENOSYS (a notify filter without a listener) instead of the agent's ENOTTY.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <sys/ioctl.h>
@@ -13,9 +15,6 @@
 
 #include <cstring>
 #include <thread>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/harness/unix_socket.h"
 #include "tests/security/sec_util.h"
@@ -146,8 +145,10 @@ TEST_F(SeccompNotifyTest, ExecHandsItsOwnFdToTheAgent) {
 TEST_F(SeccompNotifyTest, MissingListenerIsAClearErrorAndLeavesNothing) {
   HostSnapshot before = HostSnapshot::take();
   Bundle b({"/bin/true"});
-  b.edit("c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': "
-         "'/nonexistent/agent.sock', 'syscalls': [{'names': ['mkdir'], 'action': 'SCMP_ACT_NOTIFY'}]}");
+  b.edit(
+      "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': "
+      "'/nonexistent/agent.sock', 'syscalls': [{'names': ['mkdir'], 'action': "
+      "'SCMP_ACT_NOTIFY'}]}");
   std::string id = track("seccomp-nolistener");
   RunResult r = hull({"run", "--bundle", b.dir(), id});
   EXPECT_NE(r.exit_code, 0);

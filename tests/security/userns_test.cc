@@ -10,17 +10,16 @@
 // before exec joined the user namespace first, rootless exec failed with "setns pid namespace of
 // init: EPERM", then "setgroups: EPERM".
 #include <fcntl.h>
+#include <gmock/gmock.h>
 #include <grp.h>
+#include <gtest/gtest.h>
 #include <linux/nsfs.h>
-#include <sys/ioctl.h>
 #include <pwd.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/security/sec_util.h"
 
@@ -88,7 +87,8 @@ TEST(UsernsTest, JoinsAUserNamespaceByPath) {
   EXPECT_EQ(ns(app_pid, "user"), ns(pod_pid, "user"));
   EXPECT_NE(ns(app_pid, "mnt"), ns(pod_pid, "mnt"));
   EXPECT_NE(ns(app_pid, "pid"), ns(pod_pid, "pid"));
-  EXPECT_THAT(read_text("/proc/" + app_pid + "/status"), HasSubstr("Uid:\t100000\t100000\t100000\t100000"));
+  EXPECT_THAT(read_text("/proc/" + app_pid + "/status"),
+              HasSubstr("Uid:\t100000\t100000\t100000\t100000"));
   // The app's own namespaces belong to the pod's user namespace (NS_GET_USERNS, read from here).
   struct stat pod_userns {};
   ASSERT_EQ(::stat(("/proc/" + pod_pid + "/ns/user").c_str(), &pod_userns), 0);
@@ -110,7 +110,8 @@ TEST(UsernsTest, JoinsAUserNamespaceByPath) {
 
   // A path that is not there: one clear error, nothing left.
   Bundle bad({"/bin/true"});
-  bad.edit(std::string(maps) + "c['linux']['namespaces'].append({'type': 'user', 'path': '/nonexistent/userns'})");
+  bad.edit(std::string(maps) +
+           "c['linux']['namespaces'].append({'type': 'user', 'path': '/nonexistent/userns'})");
   const std::string bad_id = unique_id("userns-bad");
   r = h({"run", "--bundle", bad.dir(), bad_id});
   EXPECT_NE(r.exit_code, 0);
@@ -181,10 +182,15 @@ class RootlessTest : public ::testing::Test {
   }
   RunResult as_user(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {"/usr/bin/setpriv",
-                                     "--reuid", std::to_string(m_uid),
-                                     "--regid", std::to_string(m_gid),
-                                     "--clear-groups", "--",
-                                     m_hull, "--root", m_home.path() + "/root"};
+                                     "--reuid",
+                                     std::to_string(m_uid),
+                                     "--regid",
+                                     std::to_string(m_gid),
+                                     "--clear-groups",
+                                     "--",
+                                     m_hull,
+                                     "--root",
+                                     m_home.path() + "/root"};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_command(argv);
   }
@@ -220,7 +226,8 @@ TEST_F(RootlessTest, RootlessRunWorks) {
   EXPECT_THAT(r.out, HasSubstr("0\n"));
   EXPECT_THAT(r.out, ::testing::ContainsRegex("0 +" + std::to_string(m_uid) + " +1"));
   HostSnapshot after = HostSnapshot::take();
-  EXPECT_THAT(new_entries(m_before.cgroups, after.cgroups, {"/" + unique_id("rootless")}), IsEmpty());
+  EXPECT_THAT(new_entries(m_before.cgroups, after.cgroups, {"/" + unique_id("rootless")}),
+              IsEmpty());
   EXPECT_THAT(new_entries(m_before.mounts, after.mounts, {m_home.path(), b.dir()}), IsEmpty());
 }
 
@@ -252,12 +259,14 @@ TEST_F(RootlessTest, MappingAnotherUsersIdIsAClearError) {
 
 TEST_F(RootlessTest, IdmappedMountIsRefused) {
   Bundle b({"/bin/true"});
-  make_bundle(b, "c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '/tmp', "
-                 "'options': ['rbind', 'idmap']})");
+  make_bundle(b,
+              "c['mounts'].append({'destination': '/mnt', 'type': 'bind', 'source': '/tmp', "
+              "'options': ['rbind', 'idmap']})");
   std::string id = track("rootless-idmap");
   RunResult r = as_user({"run", "--bundle", b.dir(), id});
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_THAT(r.err, HasSubstr("(/mnt): id-mapped mounts are not supported for rootless containers"));
+  EXPECT_THAT(r.err,
+              HasSubstr("(/mnt): id-mapped mounts are not supported for rootless containers"));
   EXPECT_FALSE(std::filesystem::exists(m_home.path() + "/root/" + id));
 }
 
