@@ -46,8 +46,12 @@ TEST(LimitsTest, MemoryLimitIsSeenInsideAndAnOomKillIsReportedByEvents) {
   std::string oom_line = R"({"type":"oom","id":")" + c.id() + "\"}\n";
   EXPECT_TRUE(wait_for([&] { return read_text(out).find(oom_line) != std::string::npos; }))
       << read_text(out);
-  // The stream ends by itself when init exits.
-  ASSERT_EQ(hull({"kill", c.id(), "KILL"}).exit_code, 0);
+  // The stream ends by itself when init exits. The kernel picks the OOM victim: under load it
+  // can be init itself (seen once in CI), and then the container is already stopped.
+  RunResult kill = hull({"kill", c.id(), "KILL"});
+  if (kill.exit_code != 0) {
+    EXPECT_THAT(kill.err, HasSubstr("container not running"));
+  }
   RunResult ev = events.join();
   EXPECT_FALSE(ev.timed_out);
   EXPECT_EQ(ev.exit_code, 0) << ev.err;

@@ -67,7 +67,10 @@ std::set<std::string> cgroup_dirs(const std::string& under) {
   std::set<std::string> out;
   std::set<std::string> roots;
   for (const auto& m : read_mountinfo()) {
-    if (m.fstype == "cgroup" || m.fstype == "cgroup2") roots.insert(m.mount_point);
+    // Only the host's hierarchies: criu mounts short-lived copies elsewhere (its cgroup yard).
+    if ((m.fstype == "cgroup" || m.fstype == "cgroup2") &&
+        (m.mount_point == "/sys/fs/cgroup" || m.mount_point.rfind("/sys/fs/cgroup/", 0) == 0))
+      roots.insert(m.mount_point);
   }
   for (const auto& root : roots) {
     std::string top = root + "/" + under;
@@ -104,8 +107,6 @@ std::vector<std::string> cgroup_dirs_of(const std::string& id) {
   std::vector<std::string> out;
   std::string tail = "/hull/" + id;
   for (const auto& d : cgroup_dirs()) {
-    // Only the host's hierarchies: criu mounts short-lived copies elsewhere.
-    if (d.rfind("/sys/fs/cgroup/", 0) != 0) continue;
     size_t at = d.find(tail);
     if (at == std::string::npos) continue;
     size_t end = at + tail.size();

@@ -23,7 +23,7 @@ std::vector<MountInfoLine> read_mountinfo();
 
 // Host-cleanliness snapshots: compare before/after a test.
 std::set<std::string> mount_points();  // mount points in /proc/self/mountinfo
-std::set<std::string> cgroup_dirs(const std::string& under = "hull");  // below every hierarchy
+std::set<std::string> cgroup_dirs(const std::string& under = "hull");  // below every host hierarchy
 int open_fd_count();                                                   // entries in /proc/self/fd
 
 // Host mount points that mention `needle` (a temp dir only this test uses: other tests on the
