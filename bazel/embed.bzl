@@ -27,7 +27,10 @@ def embed_file(name, src, symbol, **kwargs):
         name = name + "_asm",
         srcs = [":" + name + "_inc"],
         outs = [name + ".S"],
-        cmd = """cat > $@ <<'EOF'
+        # The digest makes this source change with the file: the compiler's dependency file does
+        # not name an .incbin, and Bazel prunes a compile's inputs by it, so without the digest
+        # a changed file would leave the action cached and the old bytes embedded.
+        cmd = """{{ echo "/* {sym}: sha256 $$(sha256sum < $(location :{name}_inc) | cut -c1-64) */"; cat <<'EOF'
     .section .rodata
     .global {sym}
     .global {sym}_size
@@ -39,7 +42,8 @@ def embed_file(name, src, symbol, **kwargs):
 {sym}_size:
     .quad {sym}_end - {sym}
     .section .note.GNU-stack,"",@progbits
-EOF""".format(sym = symbol, name = name),
+EOF
+}} > $@""".format(sym = symbol, name = name),
     )
     cc_library(
         name = name,
