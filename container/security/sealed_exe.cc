@@ -2,13 +2,16 @@
 
 #include <fcntl.h>
 #include <linux/memfd.h>
+#include <linux/mount.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <string_view>
 
 #include "sys/file.h"
 #include "sys/image.h"
+#include "sys/mount.h"
 #include "sys/security.h"
 
 namespace hull::container::security {
@@ -51,7 +54,49 @@ bool copy_from_file(sys::FdRef mem, std::span<const unsigned char> bytes) {
   return true;
 }
 
+// The same file, as far as a stat can tell through overlayfs (which shows its own device and may
+// remap inode numbers): a file replaced meanwhile has other times.
+bool same_file(const struct stat& a, const struct stat& b) {
+  return a.st_size == b.st_size && a.st_mode == b.st_mode && a.st_mtim.tv_sec == b.st_mtim.tv_sec &&
+         a.st_mtim.tv_nsec == b.st_mtim.tv_nsec && a.st_ctim.tv_sec == b.st_ctim.tv_sec &&
+         a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
+}
+
+// `path` is `dir` or lies below it (both as the kernel prints them).
+bool inside(std::string_view path, std::string_view dir) {
+  if (dir == "/") return true;
+  return path.starts_with(dir) && (path.size() == dir.size() || path[dir.size()] == '/');
+}
+
 }  // namespace
+
+Result<sys::UniqueFd> overlay_view(const std::string& exe, const std::string& spare_dir) {
+  sys::UniqueFd held = TRY(sys::open(exe, O_PATH | O_CLOEXEC));
+  struct stat want = TRY(sys::fstat(held, exe));
+  std::string path = TRY(sys::readlinkat(AT_FDCWD, sys::fd_path(held)));
+  const size_t slash = path.rfind('/');
+  if (path.empty() || path[0] != '/' || slash == std::string::npos || !S_ISREG(want.st_mode))
+    return fail(Error::invalid(fmt::format("{}: not a reachable file ({})", exe, path)));
+  const std::string dir = slash == 0 ? "/" : path.substr(0, slash), name = path.substr(slash + 1);
+  const std::string what = "a read-only overlayfs view of " + path;
+  sys::UniqueFd dir_fd = TRY(sys::open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC));
+  sys::UniqueFd spare_fd = TRY(sys::open(spare_dir, O_PATH | O_DIRECTORY | O_CLOEXEC));
+  // overlayfs refuses such layers too, but with ELOOP and a line in the kernel's log each time.
+  std::string spare = TRY(sys::readlinkat(AT_FDCWD, sys::fd_path(spare_fd)));
+  if (inside(spare, dir) || inside(dir, spare))
+    return fail(
+        Error::invalid(fmt::format("{}: the spare layer {} and {} overlap", what, spare, dir)));
+  // The layers by descriptor: no escaping, and within fsconfig's 256 bytes however long the paths.
+  sys::UniqueFd mnt = TRY(
+      sys::fs_mount("overlay", "hull",
+                    {"lowerdir=" + sys::fd_path(dir_fd) + ":" + sys::fd_path(spare_fd), "xino=off"},
+                    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID, what));
+  sys::UniqueFd file = TRY(sys::openat(mnt, name, O_PATH | O_NOFOLLOW | O_CLOEXEC));
+  struct stat got = TRY(sys::fstat(file, what));
+  if (!same_file(want, got))
+    return fail(Error::invalid_state(fmt::format("{}: the file was replaced meanwhile", what)));
+  return file;
+}
 
 Result<sys::UniqueFd> sealed_memfd(const char* name, std::span<const unsigned char> bytes) {
   sys::UniqueFd mem = TRY(create_memfd(name));
