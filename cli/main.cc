@@ -10,6 +10,8 @@
 #include "base/log.h"
 #include "cli/args.h"
 #include "cli/command.h"
+#include "container/container.h"
+#include "container/init/entry.h"
 #include "sys/file.h"
 
 namespace hull::cli {
@@ -126,4 +128,11 @@ int real_main(int argc, char** argv) {
 }  // namespace
 }  // namespace hull::cli
 
-int main(int argc, char** argv) { return hull::cli::real_main(argc, argv); }
+// hull is hull-init as well: started as "hull-init" it is a container's init or exec'd process,
+// run from a read-only view of this file (no copy of the program at each start).
+int main(int argc, char** argv) {
+  if (hull::container::is_init_invocation(argc, argv))
+    return hull::container::init_entry(argc, argv);
+  hull::container::use_own_executable_for_init();
+  return hull::cli::real_main(argc, argv);
+}

@@ -16,8 +16,9 @@
 // prepared before the clone and nothing else, so locks held by other threads at the clone (malloc's
 // among them) cannot block it; what runs inside the container is hull-init (container/init/), a
 // program of its own. A Container object itself is not thread-safe: use one per thread. The
-// library keeps one descriptor open for the life of the process: hull-init's sealed copy
-// (CLOEXEC). Children a Container hands out (take_init, exec) are the caller's to wait for.
+// library keeps one descriptor open for the life of the process: hull-init's sealed copy, or the
+// view of use_own_executable_for_init (CLOEXEC). Children a Container hands out (take_init, exec)
+// are the caller's to wait for.
 #pragma once
 
 #include <sys/types.h>
@@ -47,6 +48,14 @@ inline constexpr const char* kDefaultRoot = "/run/hull";
 
 // runc's rules: [A-Za-z0-9][A-Za-z0-9_+.-]*, at most 1024 bytes, not "." or "..".
 Result<> validate_id(const std::string& id);
+
+// hull-init comes with the library and runs from a sealed memfd copy made once per process
+// (container/security/sealed_exe.h). A program that carries hull-init itself (it links
+// //container/init:entry and, first thing in main, returns init_entry(argc, argv) when
+// is_init_invocation(argc, argv)) may call this before its first container: hull-init then runs
+// from a read-only overlayfs view of the program's own file, which copies nothing, and from the
+// sealed copy where that view cannot be made (no overlayfs, no privilege, a layer conflict).
+void use_own_executable_for_init();
 
 struct CreateOptions {
   std::string root = kDefaultRoot;

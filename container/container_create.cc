@@ -209,6 +209,7 @@ Result<Container> Container::create_container(Bundle bundle, const CreateOptions
   launch.cgroup_fd = cgs.entry.clone_cgroup_fd();
   launch.time_offsets = ns.time_offsets;
   launch.in_user_namespace = userns;
+  launch.spare_dir = opts.root;
   sys::ChildProcess init = TRY(start_init(launch));
   cgs.entry = {};  // init has its copies
   join_fds.clear();

@@ -104,6 +104,7 @@ Result<sys::ChildProcess> Container::exec_process(const ExecOptions& opts) {
   launch.exec_pidfd = init_pidfd.get();
   launch.cgroup_tasks_fds = entry.tasks_fds();
   launch.cgroup_fd = entry.clone_cgroup_fd();
+  launch.spare_dir = m_root;
   sys::ChildProcess child = TRY(start_init(launch));
   // In a paused container the process freezes as it joins the cgroup and reports only after
   // `resume`, which needs this lock: let go of it (nothing below changes the container).

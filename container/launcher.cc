@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <sys/mman.h>
 
+#include <atomic>
 #include <mutex>
 #include <span>
 
 #include "base/log.h"
 #include "base/wire.h"
+#include "container/container.h"
 #include "container/init/protocol.h"
 #include "container/security/sealed_exe.h"
 #include "sys/file.h"
@@ -26,11 +28,21 @@ using base::Result;
 
 namespace {
 
-// The sealed copy of hull-init, made on first use and kept for the life of the process.
-Result<int> init_program() {
+std::atomic<bool> g_own_executable{false};
+
+// hull-init as this process executes it, made on first use and kept for the life of the
+// process: a view of our own file when it carries hull-init, else the sealed copy.
+Result<int> init_program(const std::string& spare_dir) {
   static std::mutex mu;
   static sys::UniqueFd fd;
   std::lock_guard<std::mutex> lock(mu);
+  if (!fd && g_own_executable.load() && !spare_dir.empty()) {
+    auto view = security::overlay_view("/proc/self/exe", spare_dir);
+    if (view.has_value())
+      fd = std::move(*view);
+    else
+      HULL_LOG_DEBUG("hull-init from a sealed copy instead: {}", view.error().message());
+  }
   if (!fd) {
     fd = TRY(security::sealed_memfd(
         kInitProgramName,
@@ -47,6 +59,8 @@ Result<sys::UniqueFd> plan_file(const InitPlan& plan) {
 }
 
 }  // namespace
+
+void use_own_executable_for_init() { g_own_executable.store(true); }
 
 Error init_error(std::string_view payload) {
   auto rec = base::wire::decode<base::ErrorRecord>(payload);
@@ -78,7 +92,7 @@ Result<std::string> await_init(sys::FdRef sync, char type, std::string_view what
 }
 
 Result<sys::ChildProcess> start_init(InitLaunch& l) {
-  int exe = TRY(init_program());
+  int exe = TRY(init_program(l.spare_dir));
   InitPlan& plan = l.plan;
   // The table: stdio and the preserved fds in place, then ours.
   std::vector<int> table;

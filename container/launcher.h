@@ -1,8 +1,9 @@
 // Starting hull-init (container/init/) for a container's init or an exec'd process, without
 // changing the calling process: the library may be used from any thread of any program.
 //
-// hull carries hull-init inside itself and runs it from a sealed memfd made once per process
-// (container/security/sealed_exe.h). start_init lays out init's descriptor table
+// hull carries hull-init inside itself and runs it from a sealed memfd made once per process, or
+// from a read-only view of its own file (container.h: use_own_executable_for_init;
+// container/security/sealed_exe.h). start_init lays out init's descriptor table
 //   0 1 2           the caller's stdio (the container's)
 //   3 .. 3+N-1      --preserve-fds, unchanged
 //   then            the encoded InitPlan (a memfd), the sync socket, and each descriptor the plan
@@ -41,6 +42,9 @@ struct InitLaunch {
   // Init is born in a new or joined user namespace: it keeps its capabilities there across the
   // execve of hull-init (nsexec::LaunchRequest::keep_caps_last).
   bool in_user_namespace = false;
+  // A directory that stays (the runtime root): the second lower layer of the overlayfs view of
+  // hull's own file (container.h: use_own_executable_for_init). Empty: the sealed copy.
+  std::string spare_dir;
 };
 
 base::Result<sys::ChildProcess> start_init(InitLaunch& launch);

@@ -1,13 +1,14 @@
 // CVE-2019-5736: a container process must never get a writable handle on a runtime binary through
 // /proc/<pid>/exe (nor, with CAP_SYS_ADMIN, /proc/<pid>/map_files). Defences: everything hull runs
-// inside a container is hull-init, executed from a sealed memfd (container/launcher.cc), and init
-// is PR_SET_DUMPABLE 0 while it runs hull's code; hull itself never enters a container.
+// inside a container is hull-init, executed from a read-only overlayfs view of hull's own file or,
+// where that view cannot be made, from a sealed memfd copy (container/security/sealed_exe.h), and
+// init is PR_SET_DUMPABLE 0 while it runs hull's code.
 //
 // Each test runs a private copy of hull on a read-write /tmp (so a failed defence damages only
 // the copy) and compares its sha256 before and after. Checked to fail without the defence: with
-// hull-init executed from an ordinary writable file (a memfd without its seals) the classic
-// attack reports "overwrote", and without the PR_SET_DUMPABLE call in container/init/init.cc
-// InitWaitingForStart opens /proc/1/exe.
+// hull-init executed from an ordinary writable file (a memfd without its seals, or hull's own
+// file instead of the view) the classic attack reports "overwrote", and without the
+// PR_SET_DUMPABLE call in container/init/init.cc InitWaitingForStart opens /proc/1/exe.
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -50,7 +51,7 @@ class ExeOverwriteTest : public SecurityTest {
   }
   RunResult copy(const std::vector<std::string>& args,
                  std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-    std::vector<std::string> argv = {m_hull_copy, "--root", runner().root()};
+    std::vector<std::string> argv = {m_hull_copy, "--root", m_root};
     argv.insert(argv.end(), args.begin(), args.end());
     return run_command(argv, timeout);
   }
@@ -59,8 +60,12 @@ class ExeOverwriteTest : public SecurityTest {
     SecurityTest::TearDown();
   }
 
+  // The classic attack below; `exe` is what the attacker sees as the runtime's /proc/<pid>/exe.
+  void classic_shebang_attack(const std::string& exe);
+
   TempDir m_bin;
   std::string m_hull_copy, m_hash;
+  std::string m_root = runner().root();
   std::vector<std::string> m_ids;
 };
 
@@ -104,8 +109,9 @@ TEST_F(ExeOverwriteTest, InitWaitingForStart) {
 // kernel run, inside the container, whatever program the exec'd process was running when it
 // executed /bin/sh. A process already in the container opens /proc/<pid>/exe (and, with
 // CAP_SYS_ADMIN, /proc/<pid>/map_files) of it and writes through them once hull has exited.
-// With hull that program is hull-init from a sealed memfd, never the host's binary.
-TEST_F(ExeOverwriteTest, ClassicShebangAttack) {
+// With hull that program is hull from its read-only view, or hull-init from a sealed memfd, never
+// the host's binary as it is on disk.
+void ExeOverwriteTest::classic_shebang_attack(const std::string& exe) {
   Bundle b({"/bin/busybox", "sh", "/attack.sh"});
   b.edit(
       "c['root']['readonly'] = False\n"
@@ -149,7 +155,7 @@ TEST_F(ExeOverwriteTest, ClassicShebangAttack) {
   // starts complains on stderr, and stderr is a pipe filled to capacity that is drained only
   // once the attacker holds its handles.
   std::string result = r + "/result", drained = m_bin.path() + "/drain";
-  std::string script = "( head -c 65536 /dev/zero; " + m_hull_copy + " --root " + runner().root() +
+  std::string script = "( head -c 65536 /dev/zero; " + m_hull_copy + " --root " + m_root +
                        " exec " + id + " /bin/sh ) 2>&1 | { i=0; while [ ! -e " + drained +
                        " ] && [ $i -lt 600 ]; do sleep 0.05; " +
                        "i=$((i+1)); done; cat > /dev/null; }";
@@ -162,12 +168,22 @@ TEST_F(ExeOverwriteTest, ClassicShebangAttack) {
   // The runtime and every host hull have exited: let the attacker try.
   EXPECT_TRUE(release(r)) << res.err << "\nresult: " << read_text(result);
   std::string text = wait_for_text(result, "END", std::chrono::seconds(30));
-  EXPECT_THAT(text, HasSubstr("opened /memfd:hull-init"));  // the attack ran against hull's code
-  EXPECT_THAT(text, HasSubstr("mapped /memfd:hull-init"));  // and held its mapped file
+  EXPECT_THAT(text, HasSubstr("opened " + exe));  // the attack ran against hull's code
+  EXPECT_THAT(text, HasSubstr("mapped " + exe));  // and held its mapped file
   EXPECT_THAT(text, HasSubstr("mapped write refused"));
   EXPECT_THAT(text, HasSubstr("write refused"));
   EXPECT_THAT(text, Not(HasSubstr("overwrote")));
   EXPECT_EQ(sha256_of(m_hull_copy), m_hash) << "the host's hull binary was modified: " << text;
+}
+
+// hull's default: its own file through a detached read-only overlayfs, shown as its path there.
+TEST_F(ExeOverwriteTest, ClassicShebangAttack) { classic_shebang_attack("/hull"); }
+
+// With the runtime root inside hull's directory overlayfs refuses the layers: hull-init then runs
+// from its sealed memfd copy.
+TEST_F(ExeOverwriteTest, ClassicShebangAttackOnTheSealedCopy) {
+  m_root = m_bin.path() + "/state";
+  classic_shebang_attack("/memfd:hull-init");
 }
 
 }  // namespace
