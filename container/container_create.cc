@@ -156,9 +156,11 @@ Result<Container> Container::create_container(Bundle bundle, const CreateOptions
 
   StateDir dir = TRY(StateDir::claim(opts.root, opts.id));
   UniqueFd listener = TRY(sys::unix_listen(dir.path() + "/exec.sock", SOCK_SEQPACKET));
+  // Read once: the cgroup manager and init's plan both need it.
+  cgroups::CgroupLayout layout = TRY(cgroups::detect_cgroup_layout());
   auto cg =
       TRY(opts.systemd_cgroup ? cgroups::Manager::create_systemd(lx.cgroups_path, opts.id, rootless)
-                              : cgroups::Manager::create(lx.cgroups_path, opts.id));
+                              : cgroups::Manager::create(lx.cgroups_path, opts.id, layout));
   TRY(cgroups::check_not_frozen(*cg));  // before the guard: a user's cgroup is left as it was
   Cleanup remove_cgroup([&] { (void)cg->destroy(); });
   State st;
@@ -183,7 +185,7 @@ Result<Container> Container::create_container(Bundle bundle, const CreateOptions
     st.systemd_unit.clear();
   }
   plan_in.cgroup_paths = cg->paths().paths;
-  plan_in.cgroup_layout = TRY(cgroups::detect_cgroup_layout());
+  plan_in.cgroup_layout = std::move(layout);
 
   UniqueFd console;
   if (!opts.console_socket.empty())

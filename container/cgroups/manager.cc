@@ -2,7 +2,9 @@
 #include <fcntl.h>
 
 #include <cerrno>
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include "container/cgroups/cgroups.h"
 #include "container/cgroups/internal/drivers.h"
@@ -80,17 +82,26 @@ Result<std::unique_ptr<Manager>> Manager::load(const CgroupPaths& paths,
     if (path.empty() || path[0] != '/')
       return fail(Error::invalid("cgroup path of \"" + controller + "\" is not absolute: \"" +
                                  path + "\""));
-  // Only needed to recreate directories; a host without /proc is still loadable.
-  auto layout = detect_cgroup_layout();
-  const CgroupLayout* known = layout.has_value() ? &*layout : nullptr;
-  if (paths.paths.size() == 1 && paths.paths.begin()->first.empty()) {
-    const std::string& path = paths.paths.begin()->second;
-    return internal::make_v2(Placement{path, mountpoint_of(path, known)});
-  }
+  // Mount points are found only if directories are made again (internal::fill_mountpoints).
+  if (paths.paths.size() == 1 && paths.paths.begin()->first.empty())
+    return internal::make_v2(Placement{paths.paths.begin()->second, ""});
   std::map<std::string, Placement> placements;
-  for (const auto& [controller, path] : paths.paths)
-    placements[controller] = Placement{path, mountpoint_of(path, known)};
+  for (const auto& [controller, path] : paths.paths) placements[controller] = Placement{path, ""};
   return internal::make_v1(std::move(placements));
+}
+
+void internal::fill_mountpoints(const std::vector<Placement*>& placements) {
+  std::optional<CgroupLayout> layout;
+  bool read = false;
+  for (Placement* p : placements) {
+    if (!p->mountpoint.empty()) continue;
+    if (!read) {
+      read = true;
+      // A host without /proc still gets the last component made.
+      if (auto l = detect_cgroup_layout(); l.has_value()) layout = std::move(*l);
+    }
+    p->mountpoint = mountpoint_of(p->path, layout ? &*layout : nullptr);
+  }
 }
 
 Result<> check_not_frozen(Manager& m) {

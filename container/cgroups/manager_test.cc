@@ -66,6 +66,25 @@ TEST(ManagerRootTest, ApplyJoinsEveryHierarchyAndDestroyRemovesThem) {
   EXPECT_THAT(m.destroy(), IsOk());
 }
 
+// A loaded manager knows only the paths; making its directories again finds each hierarchy's
+// mount point then (the top level below it is new too, so a wrong guess fails).
+TEST(ManagerRootTest, LoadedManagerMakesItsDirectoriesAgain) {
+  const std::string top = unique_id("reload");
+  auto made = Manager::create(top + "/inner", "unused");
+  ASSERT_THAT(made, IsOk());
+  const CgroupPaths paths = (*made)->paths();
+  auto loaded = Manager::load(paths);
+  ASSERT_THAT(loaded, IsOk());
+  ASSERT_THAT((*loaded)->create_dirs(), IsOk());
+  for (const auto& [controller, path] : paths.paths) EXPECT_TRUE(sys::exists(path)) << path;
+  EXPECT_THAT((*loaded)->destroy(), IsOk());
+  for (const auto& [controller, path] : paths.paths) {
+    EXPECT_FALSE(sys::exists(path)) << path;
+    const std::string parent = path.substr(0, path.rfind('/'));
+    if (parent.ends_with("/" + top)) (void)::rmdir(parent.c_str());
+  }
+}
+
 TEST(ManagerRootTest, DestroyWithLiveTaskFailsWithEbusyThenSucceeds) {
   // One hierarchy is enough to see the bounded retry.
   auto layout = detect_cgroup_layout();

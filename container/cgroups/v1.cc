@@ -46,7 +46,14 @@ Result<CgroupDir> make_dir(const Placement& p, const std::set<std::string>& cont
 }
 }  // namespace
 
+void V1Manager::fill_mountpoints() {
+  std::vector<Placement*> all;
+  for (auto& [_, p] : m_placements) all.push_back(&p);
+  internal::fill_mountpoints(all);
+}
+
 Result<> V1Manager::apply(pid_t pid) {
+  fill_mountpoints();
   for (const auto& [path, controllers] : m_dirs) {
     CgroupDir dir = TRY(make_dir(m_placements.at(*controllers.begin()), controllers));
     TRY(join(dir, pid));
@@ -55,6 +62,7 @@ Result<> V1Manager::apply(pid_t pid) {
 }
 
 Result<> V1Manager::create_dirs() {
+  fill_mountpoints();
   for (const auto& [path, controllers] : m_dirs)
     TRY(make_dir(m_placements.at(*controllers.begin()), controllers));
   return {};

@@ -15,12 +15,14 @@ std::unique_ptr<Manager> make_v2(Placement placement) {
 Result<> V2Manager::apply(pid_t pid) {
   // Each ancestor delegates its controllers to the next level; the leaf keeps the processes
   // ("no internal processes" rule), as runc's CreateCgroupPath does.
+  fill_mountpoints({&m_placement});
   CgroupDir dir =
       TRY(make_path(m_placement.mountpoint, m_placement.path, enable_subtree_controllers, nullptr));
   return join(dir, pid);
 }
 
 Result<> V2Manager::create_dirs() {
+  fill_mountpoints({&m_placement});
   TRY(make_path(m_placement.mountpoint, m_placement.path, enable_subtree_controllers, nullptr));
   return {};
 }

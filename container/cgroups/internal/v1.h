@@ -36,6 +36,7 @@ class V1Manager final : public Manager {
   bool has(const std::string& controller) const { return m_placements.count(controller) > 0; }
   // The directory used for pids(), exists() and the freezer-independent reads.
   const Placement& primary() const;
+  void fill_mountpoints();
 
   std::map<std::string, Placement> m_placements;
   // Distinct directories (co-mounted controllers share one) -> their controllers.
