@@ -23,19 +23,32 @@ Result<> remove_at(sys::FdRef parent, const std::string& name, const std::string
   constexpr int kAttempts = 8;  // 10 ms doubling: about 1.3 s in total
   auto delay = std::chrono::milliseconds(10);
   for (int attempt = 1;; ++attempt) {
-    auto child = sys::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
-    if (!child.has_value()) {
-      if (child.error().errno_code() == ENOENT) return {};
-      return fail(Error::from_errno(child.error().errno_code(), "open", full));
-    }
-    // Re-listed on every attempt: a process still inside may create new children.
-    auto entries = sys::list_dir_at(*child, full);
-    if (!entries.has_value()) return fail(std::move(entries).error());
-    for (const auto& e : *entries)
-      if (e.is_dir) TRY(remove_at(*child, e.name, full + "/" + e.name));
+    // rmdir first: a container's cgroup rarely has children, and listing a cgroup directory
+    // (all its control files) costs more than the rmdir. EBUSY: child cgroups or tasks.
     auto removed = sys::unlinkat(parent, name, AT_REMOVEDIR);
     if (removed.has_value()) return {};
     int err = removed.error().errno_code();
+    if (err == EBUSY) {
+      auto child = sys::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+      if (!child.has_value()) {
+        if (child.error().errno_code() == ENOENT) return {};
+        return fail(Error::from_errno(child.error().errno_code(), "open", full));
+      }
+      // Listed on every attempt: a process still inside may create new children.
+      auto entries = sys::list_dir_at(*child, full);
+      if (!entries.has_value()) return fail(std::move(entries).error());
+      bool had_children = false;
+      for (const auto& e : *entries) {
+        if (!e.is_dir) continue;
+        had_children = true;
+        TRY(remove_at(*child, e.name, full + "/" + e.name));
+      }
+      if (had_children) {
+        removed = sys::unlinkat(parent, name, AT_REMOVEDIR);
+        if (removed.has_value()) return {};
+        err = removed.error().errno_code();
+      }
+    }
     if (err == ENOENT) return {};
     if (err != EBUSY || attempt == kAttempts) {
       Error e = Error::from_errno(err, "rmdir", full);
