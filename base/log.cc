@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <string>
 
+#include "base/clock.h"
 #include "base/json_writer.h"
 
 namespace hull::base {
@@ -21,16 +22,6 @@ std::string_view level_name(LogLevel level) {
     case LogLevel::Error: return "error";
   }
   return "error";
-}
-
-std::string now_rfc3339() {
-  struct timespec ts {};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  struct tm tm {};
-  gmtime_r(&ts.tv_sec, &tm);
-  char buf[64];
-  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:09}Z", std::string_view(buf, n), ts.tv_nsec);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/cleanup.h"
+#include "base/clock.h"
 #include "base/log.h"
 #include "container/bundle.h"
 #include "container/cgroups/cgroups.h"
@@ -165,7 +166,7 @@ Result<Container> Container::create_container(Bundle bundle, const CreateOptions
   Cleanup remove_cgroup([&] { (void)cg->destroy(); });
   State st;
   st.id = opts.id;
-  st.created = now_rfc3339();
+  st.created = base::now_rfc3339();
   st.bundle = bundle.dir;
   st.rootfs = bundle.rootfs;
   st.config_json = bundle.config_json;

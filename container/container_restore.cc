@@ -14,6 +14,7 @@
 #include <cstdlib>
 
 #include "base/cleanup.h"
+#include "base/clock.h"
 #include "container/cgroups/cgroups.h"
 #include "container/cgroups/devices.h"
 #include "container/container.h"
@@ -273,7 +274,7 @@ Result<Container> Container::restore_container(const RestoreOptions& opts) {
 
   State st;
   st.id = opts.id;
-  st.created = now_rfc3339();
+  st.created = base::now_rfc3339();
   st.bundle = bundle;
   st.rootfs = rootfs;
   st.config_json = b.config_json;

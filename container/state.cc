@@ -23,16 +23,6 @@ std::string_view status_name(Status s) {
   return "stopped";
 }
 
-std::string now_rfc3339() {
-  struct timespec ts {};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  struct tm tm {};
-  gmtime_r(&ts.tv_sec, &tm);
-  char buf[64];
-  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:09}Z", std::string_view(buf, n), ts.tv_nsec);
-}
-
 namespace {
 
 void write_map(JsonWriter& w, std::string_view key, const std::map<std::string, std::string>& m) {

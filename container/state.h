@@ -48,7 +48,4 @@ Result<State> parse_state(std::string_view json);
 // The OCI state (`hull state`, hook stdin): ociVersion, id, status, pid, bundle, annotations.
 std::string oci_state_json(const State& s, Status status, bool indent);
 
-// Current time as RFC 3339 with nanoseconds.
-std::string now_rfc3339();
-
 }  // namespace hull::container
