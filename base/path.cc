@@ -32,4 +32,9 @@ std::string clean_path(std::string_view path) {
   return out;
 }
 
+bool is_at_or_below(std::string_view path, std::string_view dir) {
+  if (dir == "/") return path.starts_with('/');
+  return path.starts_with(dir) && (path.size() == dir.size() || path[dir.size()] == '/');
+}
+
 }  // namespace hull::base

@@ -11,4 +11,8 @@ namespace hull::base {
 // "/a//b/./c/../d" -> "/a/b/d"; "/../x" -> "/x"; "a/../.." -> ".."; "" -> ".".
 std::string clean_path(std::string_view path);
 
+// True if `path` is `dir` or lies below it, comparing whole components ("/a/bc" is not below
+// "/a/b"). Both are absolute and clean.
+bool is_at_or_below(std::string_view path, std::string_view dir);
+
 }  // namespace hull::base

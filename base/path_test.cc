@@ -19,5 +19,13 @@ TEST(CleanPathTest, AsGoFilepathClean) {
   EXPECT_EQ(clean_path("/proc/../proc/sys"), "/proc/sys");
 }
 
+TEST(IsAtOrBelowTest, ComparesWholeComponents) {
+  EXPECT_TRUE(is_at_or_below("/a/b", "/a/b"));
+  EXPECT_TRUE(is_at_or_below("/a/b/c", "/a/b"));
+  EXPECT_FALSE(is_at_or_below("/a/bc", "/a/b"));
+  EXPECT_FALSE(is_at_or_below("/a", "/a/b"));
+  EXPECT_TRUE(is_at_or_below("/a", "/"));
+}
+
 }  // namespace
 }  // namespace hull::base

@@ -63,11 +63,6 @@ Result<std::vector<MountEntry>> read_mount_table() {
   return parse_mount_table(text);
 }
 
-bool is_at_or_below(std::string_view path, std::string_view dir) {
-  if (dir == "/") return path.starts_with('/');
-  return path.starts_with(dir) && (path.size() == dir.size() || path[dir.size()] == '/');
-}
-
 const MountEntry* mount_holding(const std::vector<MountEntry>& table, std::string_view path) {
   const MountEntry* best = nullptr;
   for (const auto& e : table) {

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/path.h"
 #include "base/result.h"
 
 namespace hull::container {
@@ -30,9 +31,7 @@ base::Result<std::vector<MountEntry>> parse_mount_table(std::string_view mountin
 // parse_mount_table of /proc/self/mountinfo.
 base::Result<std::vector<MountEntry>> read_mount_table();
 
-// True if `path` is `dir` or lies below it, comparing whole components ("/a/bc" is not below
-// "/a/b"). Both are absolute and clean.
-bool is_at_or_below(std::string_view path, std::string_view dir);
+using base::is_at_or_below;
 // The mount that holds `path` (absolute, clean, symlink-free): the longest mount point at or
 // above it; of equal ones the last listed, which covers the others. Null if there is none.
 const MountEntry* mount_holding(const std::vector<MountEntry>& table, std::string_view path);

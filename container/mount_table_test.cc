@@ -55,14 +55,6 @@ TEST(MountTableTest, MalformedLineIsNamed) {
   EXPECT_THAT(parse_mount_table(""), IsOk());
 }
 
-TEST(MountTableTest, AtOrBelowComparesWholeComponents) {
-  EXPECT_TRUE(is_at_or_below("/a/b", "/a/b"));
-  EXPECT_TRUE(is_at_or_below("/a/b/c", "/a/b"));
-  EXPECT_FALSE(is_at_or_below("/a/bc", "/a/b"));
-  EXPECT_FALSE(is_at_or_below("/a", "/a/b"));
-  EXPECT_TRUE(is_at_or_below("/a", "/"));
-}
-
 TEST(MountTableTest, MountHoldingPrefersTheLongestAndTheLastListed) {
   auto t = MUST(parse_mount_table(kTable));
   EXPECT_EQ(mount_holding(t, "/var/lib")->mount_point, "/");

@@ -81,7 +81,7 @@ TEST(ManagerRootTest, LoadedManagerMakesItsDirectoriesAgain) {
   for (const auto& [controller, path] : paths.paths) {
     EXPECT_FALSE(sys::exists(path)) << path;
     const std::string parent = path.substr(0, path.rfind('/'));
-    if (parent.ends_with("/" + top)) (void)::rmdir(parent.c_str());
+    if (parent.ends_with("/" + top)) (void)sys::unlinkat(AT_FDCWD, parent, AT_REMOVEDIR);
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include <string_view>
 
+#include "base/path.h"
 #include "sys/file.h"
 #include "sys/image.h"
 #include "sys/mount.h"
@@ -62,12 +63,6 @@ bool same_file(const struct stat& a, const struct stat& b) {
          a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
 }
 
-// `path` is `dir` or lies below it (both as the kernel prints them).
-bool inside(std::string_view path, std::string_view dir) {
-  if (dir == "/") return true;
-  return path.starts_with(dir) && (path.size() == dir.size() || path[dir.size()] == '/');
-}
-
 }  // namespace
 
 Result<sys::UniqueFd> overlay_view(const std::string& exe, const std::string& spare_dir) {
@@ -83,7 +78,7 @@ Result<sys::UniqueFd> overlay_view(const std::string& exe, const std::string& sp
   sys::UniqueFd spare_fd = TRY(sys::open(spare_dir, O_PATH | O_DIRECTORY | O_CLOEXEC));
   // overlayfs refuses such layers too, but with ELOOP and a line in the kernel's log each time.
   std::string spare = TRY(sys::readlinkat(AT_FDCWD, sys::fd_path(spare_fd)));
-  if (inside(spare, dir) || inside(dir, spare))
+  if (base::is_at_or_below(spare, dir) || base::is_at_or_below(dir, spare))
     return fail(
         Error::invalid(fmt::format("{}: the spare layer {} and {} overlap", what, spare, dir)));
   // The layers by descriptor: no escaping, and within fsconfig's 256 bytes however long the paths.
