@@ -86,7 +86,9 @@ TEST_F(AffinityTest, ExecInitialHoldsUntilTheCgroupJoinAndTheCallerKeepsItsOwn) 
   std::string script =
       "/usr/bin/taskset -c 0 " + hull_binary() + " --root " + runner().root() +
       " exec --ignore-paused --process " + proc + " " + id + " & pid=$!; i=0; c=; " +
-      "while [ -z \"$c\" ] && [ $i -lt 150 ]; do c=$(echo $(cat /proc/$pid/task/$pid/children)); " +
+      // hull-init by name: `hull exec` also has a short-lived launcher helper as a child.
+      "while [ -z \"$c\" ] && [ $i -lt 150 ]; do for x in $(cat /proc/$pid/task/$pid/children); " +
+      "do [ \"$(cat /proc/$x/comm 2>/dev/null)\" = hull-init ] && c=$x; done; " +
       "sleep 0.1; i=$((i+1)); done; sleep 0.3; " +
       "echo init $(grep Cpus_allowed_list /proc/$c/status); " +
       "echo hull $(grep Cpus_allowed_list /proc/$pid/status); " + hull_binary() + " --root " +

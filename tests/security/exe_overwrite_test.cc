@@ -56,7 +56,9 @@ class ExeOverwriteTest : public SecurityTest {
     return run_command(argv, timeout);
   }
   void TearDown() override {
-    for (const auto& id : m_ids) (void)copy({"delete", "--force", id});
+    // With the intact binary: a failed defence leaves the copy overwritten.
+    for (const auto& id : m_ids)
+      (void)run_command({hull_binary(), "--root", m_root, "delete", "--force", id});
     SecurityTest::TearDown();
   }
 
